@@ -1,0 +1,51 @@
+/* Feature selection: which objects every image pulls out of the library. */
+#include <config/general.h>
+#include <keel/autoboot.h>
+
+/*
+ * An image links against its build's library of every object; only what is
+ * required from here (and what that needs in turn) is linked in. Features
+ * named in config/general.h are turned into REQUIRE_OBJECT lines below; the
+ * features' own files never test configuration macros.
+ */
+
+/* The core */
+REQUIRE_OBJECT(main);
+REQUIRE_OBJECT(init);
+REQUIRE_OBJECT(console);
+REQUIRE_OBJECT(process);
+REQUIRE_OBJECT(errors);
+
+/* The shell and script language */
+REQUIRE_OBJECT(exec);
+REQUIRE_OBJECT(script);
+REQUIRE_OBJECT(shell);
+REQUIRE_OBJECT(script_cmd);
+REQUIRE_OBJECT(reboot_cmd);
+REQUIRE_OBJECT(settings_cmd);
+REQUIRE_OBJECT(complete_cmd);
+REQUIRE_OBJECT(menu_cmd);
+REQUIRE_OBJECT(login_cmd);
+REQUIRE_OBJECT(config_cmd);
+
+/* The host build: its platform services (linked through tables) */
+#ifdef PLATFORM_LINUX
+REQUIRE_OBJECT(linux_entry);
+REQUIRE_OBJECT(linux_timer);
+REQUIRE_OBJECT(linux_console);
+REQUIRE_OBJECT(linux_memory);
+REQUIRE_OBJECT(linux_reboot);
+/* The host build is the test build: never wait for Ctrl-B */
+#undef BANNER_TIMEOUT
+#define BANNER_TIMEOUT 0
+#endif
+
+#if defined(__x86_64__) || defined(__i386__)
+REQUIRE_OBJECT(cpuid_cmd);
+#endif
+
+#if BANNER_TIMEOUT < 0 || BANNER_TIMEOUT > 5
+#error "BANNER_TIMEOUT must be 0 to 5 seconds"
+#endif
+const unsigned long banner_timeout_ms = BANNER_TIMEOUT * 1000UL;
+const int shell_wanted_after_failure = SHELL_AFTER_FAILURE;

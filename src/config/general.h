@@ -1,0 +1,19 @@
+/* Feature selection: which protocols, commands and image types a build includes. */
+#ifndef CONFIG_GENERAL_H
+#define CONFIG_GENERAL_H
+
+/*
+ * Features are switched on here (and overridden in config/local/general.h,
+ * which git ignores). config.c turns each into REQUIRE_OBJECT() lines; the
+ * features' own files never test these macros.
+ */
+
+/* Seconds to wait for Ctrl-B at start-up (0 to 5) */
+#define BANNER_TIMEOUT 2
+
+/* Drop to the shell when booting fails (1), or return to the platform (0) */
+#define SHELL_AFTER_FAILURE 1
+
+#include <config/local/general.h>
+
+#endif
