@@ -87,10 +87,14 @@ static int unixtime_fetch(void *data, size_t len)
 	return builtin_uint32((uint32_t)unixtime(), data, len);
 }
 
+/** Tick count when the built-ins were registered, at start-up */
+static unsigned long start_ticks;
+
 static int uptime_fetch(void *data, size_t len)
 {
-	return builtin_uint32((uint32_t)(currticks() / TICKS_PER_SEC), data,
-			      len);
+	return builtin_uint32(
+		(uint32_t)((currticks() - start_ticks) / TICKS_PER_SEC), data,
+		len);
 }
 
 static int memsize_fetch(void *data, size_t len)
@@ -240,6 +244,7 @@ static struct settings builtin_settings = {
 
 static void builtin_init(void)
 {
+	start_ticks = currticks();
 	register_settings(&builtin_settings, NULL, "builtin");
 }
 

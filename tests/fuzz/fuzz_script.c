@@ -37,7 +37,6 @@ __export int keel_fuzz_one(const unsigned char *data, unsigned long len)
 	script_run(text, sizeof(header) - 1 + len, "fuzz");
 
 	free(text);
-	clear_settings(find_settings(""));
 	destroy_all_menus();
 	last_errno = 0;
 	fuzz_end(&before);

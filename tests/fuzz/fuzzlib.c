@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <keel/console.h>
 #include <keel/init.h>
+#include <keel/settings.h>
 #include <keel/timer.h>
 #include "fuzz.h"
 #include "fuzzlib.h"
@@ -45,11 +46,39 @@ long long unixtime(void)
 	return 1700000000LL + (long long)(fuzz_clock / 1000);
 }
 
+/* Settings blocks that existed before any input, kept across inputs */
+#define FUZZ_MAX_BLOCKS 16
+static struct settings *fuzz_blocks[FUZZ_MAX_BLOCKS];
+static unsigned int fuzz_nblocks;
+
 __export void keel_fuzz_init(void)
 {
+	struct settings *root, *child;
+
 	initialise();
 	startup();
 	console_set_input_ended();
+	root = find_settings("");
+	list_for_each_entry(child, &root->children, siblings) {
+		if (fuzz_nblocks < FUZZ_MAX_BLOCKS)
+			fuzz_blocks[fuzz_nblocks++] = child;
+	}
+}
+
+/** Forget what an input stored: values, and blocks that "set" created */
+static void fuzz_reset_settings(void)
+{
+	struct settings *root = find_settings(""), *child, *tmp;
+	unsigned int i;
+	int keep;
+
+	clear_settings(root);
+	list_for_each_entry_safe(child, tmp, &root->children, siblings) {
+		for (keep = 0, i = 0; i < fuzz_nblocks; i++)
+			keep |= (fuzz_blocks[i] == child);
+		if (!keep)
+			unregister_settings(child);
+	}
 }
 
 void fuzz_begin(struct heap_stats *before)
@@ -62,6 +91,7 @@ void fuzz_end(const struct heap_stats *before)
 {
 	struct heap_stats after;
 
+	fuzz_reset_settings();
 	heap_stats(&after);
 	/* Every input must give back all that it took */
 	if (after.used != before->used || after.blocks != before->blocks ||

@@ -387,8 +387,6 @@ static void check_generated(void)
 /** Fixed cases, each compared with the host */
 static void printf_fixed_host(void)
 {
-	unsigned int i;
-
 	check_format("%d %i %u", INT_MIN, INT_MAX, UINT_MAX);
 	check_format("%lld|%llu|%llx", LLONG_MIN, ULLONG_MAX, ULLONG_MAX);
 	check_format("%hhd %hhu %hd %hu", 200, 200, 70000, 70000);
