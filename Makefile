@@ -85,6 +85,7 @@ endif
 # compiler's own freestanding headers (stdint.h, stdarg.h...) are used.
 FW_CFLAGS := -std=gnu11 -g -Os -Wall -Wextra -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Wmissing-prototypes -Werror \
+	-Wno-address-of-packed-member \
 	-ffreestanding -nostdinc \
 	-Isrc/include -Isrc -include src/include/compiler.h \
 	-fno-stack-protector -fno-common -fno-strict-aliasing \

@@ -29,6 +29,17 @@ REQUIRE_OBJECT(menu_cmd);
 REQUIRE_OBJECT(login_cmd);
 REQUIRE_OBJECT(config_cmd);
 
+/* The network stack */
+REQUIRE_OBJECT(netdevice);
+REQUIRE_OBJECT(arp);
+REQUIRE_OBJECT(ipv4);
+REQUIRE_OBJECT(icmp);
+REQUIRE_OBJECT(udp);
+REQUIRE_OBJECT(resolv);
+REQUIRE_OBJECT(ifmgmt_cmd);
+REQUIRE_OBJECT(route_cmd);
+REQUIRE_OBJECT(ping_cmd);
+
 /* The host build: its platform services (linked through tables) */
 #ifdef PLATFORM_LINUX
 REQUIRE_OBJECT(linux_entry);
@@ -36,6 +47,8 @@ REQUIRE_OBJECT(linux_timer);
 REQUIRE_OBJECT(linux_console);
 REQUIRE_OBJECT(linux_memory);
 REQUIRE_OBJECT(linux_reboot);
+REQUIRE_OBJECT(linux_tap);
+REQUIRE_OBJECT(tcpcheck_cmd);
 /* The host build is the test build: never wait for Ctrl-B */
 #undef BANNER_TIMEOUT
 #define BANNER_TIMEOUT 0

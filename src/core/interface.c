@@ -111,6 +111,19 @@ void intfs_shutdown(int rc, ...)
 	va_end(args);
 }
 
+void intf_splice(struct interface *a, struct interface *b)
+{
+	struct interface *a_dest = intf_get(a->dest);
+	struct interface *b_dest = intf_get(b->dest);
+
+	intf_plug(a_dest, b_dest);
+	intf_plug(b_dest, a_dest);
+	intf_unplug(a);
+	intf_unplug(b);
+	intf_put(a_dest);
+	intf_put(b_dest);
+}
+
 void intf_restart(struct interface *intf, int rc)
 {
 	const struct interface_descriptor *desc = intf->desc;

@@ -54,4 +54,22 @@ void linux_poison(const void *addr, unsigned long len);
 /** Tell AddressSanitizer that memory is usable again */
 void linux_unpoison(const void *addr, unsigned long len);
 
+/**
+ * Attach to a TAP device (which must exist or be creatable by us).
+ *
+ * @ifname	interface name
+ * @ret fd	file descriptor, or a negative errno (message logged)
+ */
+int linux_tap_open(const char *ifname);
+/**
+ * Read one frame without blocking.
+ *
+ * @ret len	frame length, 0 if none is waiting, or -1 on error
+ */
+long linux_tap_read(int fd, void *buf, unsigned long len);
+/** Write one frame; returns 0 or -1 */
+int linux_tap_write(int fd, const void *buf, unsigned long len);
+/** Detach from a TAP device */
+void linux_tap_close(int fd);
+
 #endif

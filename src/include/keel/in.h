@@ -45,7 +45,10 @@ struct sockaddr_tcpip {
 	uint16_t st_flags;
 	/** Port, network order */
 	uint16_t st_port;
-	/** Scope (network device index) for link-local destinations */
+	/**
+	 * Scope: the network device's index + 1 (so 0 means "no scope"), for
+	 * broadcasts and unconfigured devices (DHCP on net0: scope id 1)
+	 */
 	uint16_t st_scope_id;
 	char pad[SA_LEN - 4 * sizeof(uint16_t)];
 };

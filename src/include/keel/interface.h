@@ -143,6 +143,11 @@ void intf_close(struct interface *intf, int rc);
 void intf_shutdown(struct interface *intf, int rc);
 /** Shut down several interfaces of one object, in order, then re-init none */
 void intfs_shutdown(int rc, ...);
+/**
+ * Connect what @a is plugged into with what @b is plugged into, and unplug
+ * @a and @b: an object in the middle steps out of the way.
+ */
+void intf_splice(struct interface *a, struct interface *b);
 /** Shut down an interface and leave it ready for reuse */
 void intf_restart(struct interface *intf, int rc);
 

@@ -42,6 +42,11 @@ struct net_protocol {
 		  unsigned int flags);
 	/** Format an address for messages */
 	const char *(*ntoa)(const void *net_addr);
+	/**
+	 * True if @net_addr is one of our addresses on @netdev (ARP answers
+	 * requests for these); NULL if the protocol has no such notion.
+	 */
+	int (*is_ours)(struct net_device *netdev, const void *net_addr);
 };
 #define NET_PROTOCOLS __table(struct net_protocol, "net_protocols")
 #define __net_protocol __table_entry(NET_PROTOCOLS, 01)

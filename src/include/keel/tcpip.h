@@ -47,8 +47,10 @@ struct tcpip_net_protocol {
 	 * @st_src	source (address may be 0: the route chooses), or NULL
 	 * @st_dest	destination
 	 * @netdev	device to use, or NULL to route
-	 * @trans_csum	where the transport's checksum lives in the packet, to
-	 *		be completed with the pseudo-header, or NULL
+	 * @trans_csum	where the transport's checksum lives in the packet, or
+	 *		NULL. The transport stores tcpip_chksum() of its header
+	 *		and data there; the network layer continues it with the
+	 *		pseudo-header.
 	 */
 	int (*tx)(struct io_buffer *iobuf, struct tcpip_protocol *tcpip_protocol,
 		  struct sockaddr_tcpip *st_src, struct sockaddr_tcpip *st_dest,
