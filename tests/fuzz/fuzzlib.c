@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <keel/console.h>
 #include <keel/init.h>
+#include <keel/process.h>
 #include <keel/settings.h>
 #include <keel/timer.h>
 #include "fuzz.h"
@@ -78,6 +79,16 @@ static void fuzz_reset_settings(void)
 			keep |= (fuzz_blocks[i] == child);
 		if (!keep)
 			unregister_settings(child);
+	}
+}
+
+void fuzz_settle(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 120; i++) {
+		fuzz_clock += 500;
+		step();
 	}
 }
 

@@ -1,0 +1,360 @@
+/* Self-tests: checksums, IPv4 receive checks, reassembly, routing, ARP. */
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <keel/arp.h>
+#include <keel/ethernet.h>
+#include <keel/icmp.h>
+#include <keel/iobuf.h>
+#include <keel/ip.h>
+#include <keel/netdevice.h>
+#include <keel/process.h>
+#include <keel/settings.h>
+#include <keel/tcpip.h>
+#include <keel/test.h>
+
+/* ------------------------------------------------------------------------
+ * A capture NIC: what the stack sends is kept for the test to inspect
+ */
+
+static LIST_HEAD(captured);
+
+static int cap_open(struct net_device *netdev)
+{
+	netdev_link_up(netdev);
+	return 0;
+}
+
+static void cap_close(struct net_device *netdev)
+{
+	(void)netdev;
+}
+
+static int cap_transmit(struct net_device *netdev, struct io_buffer *iobuf)
+{
+	struct io_buffer *copy = iob_dup(iobuf);
+
+	if (copy)
+		list_add_tail(&copy->list, &captured);
+	netdev_tx_complete(netdev, iobuf);
+	return 0;
+}
+
+static void cap_poll(struct net_device *netdev)
+{
+	(void)netdev;
+}
+
+static const struct net_device_operations cap_ops = {
+	.open = cap_open,
+	.close = cap_close,
+	.transmit = cap_transmit,
+	.poll = cap_poll,
+};
+
+static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x99 };
+
+static void captured_flush(void)
+{
+	struct io_buffer *iobuf, *tmp;
+
+	list_for_each_entry_safe(iobuf, tmp, &captured, list) {
+		list_del(&iobuf->list);
+		free_iob(iobuf);
+	}
+}
+
+static struct net_device *cap_create(void)
+{
+	struct net_device *netdev = alloc_etherdev(0);
+
+	if (!netdev)
+		return NULL;
+	netdev_init(netdev, &cap_ops);
+	memcpy(netdev->hw_addr, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
+	netdev->chip = "capture";
+	if (register_netdev(netdev) != 0) {
+		netdev_put(netdev);
+		return NULL;
+	}
+	return netdev;
+}
+
+/** Inject an Ethernet frame carrying @len bytes of @proto payload */
+static void inject(struct net_device *netdev, uint16_t proto,
+		   const void *payload, size_t len)
+{
+	struct io_buffer *iobuf = alloc_iob(ETH_HLEN + len);
+	struct ethhdr *eth;
+
+	if (!iobuf)
+		return;
+	eth = iob_put(iobuf, sizeof(*eth));
+	memcpy(eth->h_dest, netdev->ll_addr, ETH_ALEN);
+	memcpy(eth->h_source, peer_mac, ETH_ALEN);
+	eth->h_protocol = htons(proto);
+	memcpy(iob_put(iobuf, len), payload, len);
+	netdev_rx(netdev, iobuf);
+	step();
+}
+
+/* ------------------------------------------------------------------------
+ * Checksums
+ */
+
+static void checksum_test(void)
+{
+	/* RFC 1071's example: words 0001 f203 f4f5 f6f7 sum to ddf2 */
+	static const uint8_t rfc1071[] = { 0x00, 0x01, 0xf2, 0x03,
+					   0xf4, 0xf5, 0xf6, 0xf7 };
+	/* A real IPv4 header (checksum field 0xb861) */
+	static const uint8_t iphdr[] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00,
+					 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61,
+					 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8,
+					 0x00, 0xc7 };
+	uint8_t buf[64], odd[3] = { 0x12, 0x34, 0x56 };
+	uint16_t csum, part;
+
+	csum = tcpip_chksum(rfc1071, sizeof(rfc1071));
+	ok(csum == htons(0xffff - 0xddf2));
+	ok(tcpip_chksum(iphdr, sizeof(iphdr)) == 0); /* valid: sums to zero */
+	memcpy(buf, iphdr, sizeof(iphdr));
+	buf[10] = buf[11] = 0;
+	csum = tcpip_chksum(buf, sizeof(iphdr));
+	ok(memcmp(&csum, &iphdr[10], 2) == 0);
+	/* Continuing over pieces equals one pass (even split) */
+	part = tcpip_chksum(rfc1071, 4);
+	ok(tcpip_continue_chksum(part, rfc1071 + 4, 4) ==
+	   tcpip_chksum(rfc1071, 8));
+	/* An odd length pads with a zero byte */
+	memcpy(buf, odd, 3);
+	buf[3] = 0;
+	ok(tcpip_chksum(odd, 3) == tcpip_chksum(buf, 4));
+	ok(tcpip_chksum(NULL, 0) == 0xffff);
+}
+
+/* ------------------------------------------------------------------------
+ * IPv4 with a configured capture device
+ */
+
+static int replies;
+
+static void reply_seen(struct icmp_echo_listener *l, uint16_t seq,
+		       const void *data, size_t len,
+		       const struct sockaddr_in *src)
+{
+	(void)l;
+	(void)seq;
+	(void)data;
+	(void)len;
+	(void)src;
+	replies++;
+}
+
+/** Build an IPv4 packet from 10.0.0.2 to 10.0.0.1 into @buf */
+static size_t build_ip(uint8_t *buf, uint8_t proto, const void *payload,
+		       size_t len, uint16_t frags, uint16_t ident)
+{
+	struct iphdr *ip = (struct iphdr *)buf;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->verhdrlen = 0x45;
+	ip->len = htons((uint16_t)(sizeof(*ip) + len));
+	ip->ident = htons(ident);
+	ip->frags = htons(frags);
+	ip->ttl = 64;
+	ip->protocol = proto;
+	ip->src.s_addr = htonl(0x0a000002);
+	ip->dest.s_addr = htonl(0x0a000001);
+	memcpy(buf + sizeof(*ip), payload, len);
+	ip->chksum = tcpip_chksum(ip, sizeof(*ip));
+	return sizeof(*ip) + len;
+}
+
+/** An ICMP echo reply with identifier 0x4242 and a @len-byte payload */
+static size_t build_echo_reply(uint8_t *buf, size_t len)
+{
+	struct icmp_echo *echo = (struct icmp_echo *)buf;
+	size_t i;
+
+	memset(echo, 0, sizeof(*echo));
+	echo->ident = htons(0x4242);
+	for (i = 0; i < len; i++)
+		buf[sizeof(*echo) + i] = icmp_pattern(i);
+	echo->icmp.chksum = tcpip_chksum(buf, sizeof(*echo) + len);
+	return sizeof(*echo) + len;
+}
+
+static void ipv4_rx_test(struct net_device *netdev)
+{
+	struct icmp_echo_listener listener = { .ident = 0x4242,
+					       .reply = reply_seen };
+	uint8_t icmp[1200], pkt[1300];
+	size_t ilen, plen;
+	unsigned int bad;
+
+	icmp_listen(&listener);
+	replies = 0;
+	ilen = build_echo_reply(icmp, 32);
+	plen = build_ip(pkt, IP_ICMP, icmp, ilen, 0, 1);
+	inject(netdev, ETH_P_IP, pkt, plen);
+	ok(replies == 1);
+
+	/* Every malformed header is dropped and counted, none delivered */
+	bad = ipv4_stats.in_hdr_errors;
+	inject(netdev, ETH_P_IP, pkt, 19);		/* truncated header */
+	pkt[0] = 0x44;					/* hlen 16 < 20 */
+	inject(netdev, ETH_P_IP, pkt, plen);
+	pkt[0] = 0x4f;					/* hlen 60 > len */
+	inject(netdev, ETH_P_IP, pkt, 40);
+	pkt[0] = 0x45;
+	pkt[3] = (uint8_t)(plen + 10);			/* len > buffer */
+	inject(netdev, ETH_P_IP, pkt, plen);
+	plen = build_ip(pkt, IP_ICMP, icmp, ilen, 0, 2);
+	pkt[12] ^= 1;					/* bad checksum */
+	inject(netdev, ETH_P_IP, pkt, plen);
+	ok(ipv4_stats.in_hdr_errors == bad + 5);
+	ok(replies == 1);
+
+	/* Link-layer padding beyond the IP length is ignored */
+	plen = build_ip(pkt, IP_ICMP, icmp, ilen, 0, 3);
+	memset(pkt + plen, 0xee, 20);
+	inject(netdev, ETH_P_IP, pkt, plen + 20);
+	ok(replies == 2);
+	icmp_unlisten(&listener);
+}
+
+static void reassembly_test(struct net_device *netdev)
+{
+	struct icmp_echo_listener listener = { .ident = 0x4242,
+					       .reply = reply_seen };
+	uint8_t icmp[1200], pkt[1300];
+	size_t ilen, plen;
+	unsigned int oks = ipv4_stats.reasm_oks;
+	unsigned int fails = ipv4_stats.reasm_fails;
+
+	icmp_listen(&listener);
+	replies = 0;
+	ilen = build_echo_reply(icmp, 1000);
+	/* Three fragments delivered out of order: 800+, 0.., 400.. */
+	plen = build_ip(pkt, IP_ICMP, icmp + 800, ilen - 800, 100, 7);
+	inject(netdev, ETH_P_IP, pkt, plen);
+	plen = build_ip(pkt, IP_ICMP, icmp, 400, 0x2000 | 0, 7);
+	inject(netdev, ETH_P_IP, pkt, plen);
+	ok(replies == 0);
+	plen = build_ip(pkt, IP_ICMP, icmp + 400, 400, 0x2000 | 50, 7);
+	inject(netdev, ETH_P_IP, pkt, plen);
+	ok(replies == 1);
+	ok(ipv4_stats.reasm_oks == oks + 1);
+
+	/* Overlapping fragments drop the whole datagram */
+	plen = build_ip(pkt, IP_ICMP, icmp, 400, 0x2000 | 0, 8);
+	inject(netdev, ETH_P_IP, pkt, plen);
+	plen = build_ip(pkt, IP_ICMP, icmp + 200, 400, 0x2000 | 25, 8);
+	inject(netdev, ETH_P_IP, pkt, plen);
+	plen = build_ip(pkt, IP_ICMP, icmp + 600, ilen - 600, 75, 8);
+	inject(netdev, ETH_P_IP, pkt, plen);
+	ok(replies == 1);
+	ok(ipv4_stats.reasm_fails == fails + 1);
+
+	/* A flood of distinct partial datagrams stays bounded */
+	for (plen = 0; plen < 50; plen++) {
+		size_t n = build_ip(pkt, IP_ICMP, icmp, 8, 0x2000,
+				    (uint16_t)(100 + plen));
+		inject(netdev, ETH_P_IP, pkt, n);
+	}
+	ok(replies == 1);
+	icmp_unlisten(&listener);
+}
+
+static void route_test(void)
+{
+	struct ipv4_miniroute *route;
+	struct in_addr dest;
+
+	dest.s_addr = htonl(0x0a000063);
+	route = ipv4_route(0, &dest);
+	ok(route && dest.s_addr == htonl(0x0a000063)); /* on-link */
+	dest.s_addr = htonl(0x08080808);
+	route = ipv4_route(0, &dest);
+	ok(route && dest.s_addr == htonl(0x0a0000fe)); /* via gateway */
+}
+
+static void arp_test(struct net_device *netdev)
+{
+	struct sockaddr_in dest = { .sin_family = AF_INET };
+	struct io_buffer *iobuf;
+	struct arphdr *arp;
+	uint8_t reply[28];
+	unsigned int i, dropped = arp_stats.dropped, nframes;
+
+	captured_flush();
+	dest.sin_addr.s_addr = htonl(0x0a000009);
+	/* Packets to an unresolved neighbour wait; the queue is bounded */
+	for (i = 0; i < ARP_PENDING_MAX + 3; i++)
+		icmp_echo_request(&dest, 1, (uint16_t)i, 8);
+	ok(arp_stats.dropped == dropped + 3);
+	nframes = list_count(&captured);
+	ok(nframes == 1); /* one ARP request, nothing else yet */
+	iobuf = list_first_entry(&captured, struct io_buffer, list);
+	arp = iobuf ? (struct arphdr *)((uint8_t *)iobuf->data + ETH_HLEN) :
+		      NULL;
+	ok(arp && arp->ar_op == htons(ARPOP_REQUEST));
+	captured_flush();
+
+	/* The reply releases the queue, in order, to the learned address */
+	arp = (struct arphdr *)reply;
+	arp->ar_hrd = htons(ARPHRD_ETHER);
+	arp->ar_pro = htons(ETH_P_IP);
+	arp->ar_hln = 6;
+	arp->ar_pln = 4;
+	arp->ar_op = htons(ARPOP_REPLY);
+	memcpy(reply + 8, peer_mac, 6);
+	memcpy(reply + 14, &dest.sin_addr, 4);
+	memcpy(reply + 18, netdev->ll_addr, 6);
+	memcpy(reply + 24, "\x0a\x00\x00\x01", 4);
+	inject(netdev, ETH_P_ARP, reply, 27); /* truncated: ignored */
+	ok(list_count(&captured) == 0);
+	inject(netdev, ETH_P_ARP, reply, sizeof(reply));
+	ok(list_count(&captured) == ARP_PENDING_MAX);
+	iobuf = list_first_entry(&captured, struct io_buffer, list);
+	ok(iobuf && memcmp(iobuf->data, peer_mac, ETH_ALEN) == 0);
+	captured_flush();
+
+	/* Requests for our address are answered */
+	arp->ar_op = htons(ARPOP_REQUEST);
+	inject(netdev, ETH_P_ARP, reply, sizeof(reply));
+	ok(list_count(&captured) == 1);
+	captured_flush();
+}
+
+static void net_test_exec(void)
+{
+	struct net_device *netdev;
+
+	checksum_test();
+	netdev = cap_create();
+	ok(netdev != NULL);
+	if (!netdev)
+		return;
+	store_setting(&netdev->settings.settings, &ip_setting,
+		      "\x0a\x00\x00\x01", 4);
+	store_setting(&netdev->settings.settings, &netmask_setting,
+		      "\xff\xff\xff\x00", 4);
+	store_setting(&netdev->settings.settings, &gateway_setting,
+		      "\x0a\x00\x00\xfe", 4);
+	ok(netdev_open(netdev) == 0);
+	ipv4_rx_test(netdev);
+	reassembly_test(netdev);
+	route_test();
+	arp_test(netdev);
+	unregister_netdev(netdev);
+	netdev_put(netdev);
+	captured_flush();
+	ok(list_empty(&ipv4_miniroutes));
+}
+
+struct self_test net_test __self_test = {
+	.name = "net",
+	.exec = net_test_exec,
+};
