@@ -1,4 +1,5 @@
-/* Console multiplexing: printf to every console, keys from any, escape decoding. */
+/* Console multiplexing: printf to every console, keys from any, escape
+ * decoding. */
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
@@ -15,7 +16,7 @@ void console_putchar_usage(int c, unsigned int usage)
 {
 	struct console_driver *console;
 
-	for_each_table_entry(console, CONSOLES) {
+	for_each_table_entry (console, CONSOLES) {
 		if (!console->disabled && console->putchar &&
 		    (console->usage & usage))
 			console->putchar(c);
@@ -65,7 +66,7 @@ int console_getchar(void)
 
 	if (npushback)
 		return pushback[--npushback];
-	for_each_table_entry(console, CONSOLES) {
+	for_each_table_entry (console, CONSOLES) {
 		if (console->disabled || !console->getchar)
 			continue;
 		c = console->getchar();
@@ -89,7 +90,7 @@ int console_is_serial(void)
 {
 	struct console_driver *console;
 
-	for_each_table_entry(console, CONSOLES) {
+	for_each_table_entry (console, CONSOLES) {
 		if (!console->disabled && console->serial)
 			return 1;
 	}
@@ -165,11 +166,10 @@ static const struct {
 	const char *seq;
 	int key;
 } ansi_keys[] = {
-	{ "A", KEY_UP },     { "B", KEY_DOWN },	  { "C", KEY_RIGHT },
-	{ "D", KEY_LEFT },   { "H", KEY_HOME },	  { "F", KEY_END },
-	{ "1~", KEY_HOME },  { "2~", KEY_IC },	  { "3~", KEY_DC },
-	{ "4~", KEY_END },   { "5~", KEY_PPAGE }, { "6~", KEY_NPAGE },
-	{ "7~", KEY_HOME },  { "8~", KEY_END },
+	{"A", KEY_UP},	  {"B", KEY_DOWN}, {"C", KEY_RIGHT},  {"D", KEY_LEFT},
+	{"H", KEY_HOME},  {"F", KEY_END},  {"1~", KEY_HOME},  {"2~", KEY_IC},
+	{"3~", KEY_DC},	  {"4~", KEY_END}, {"5~", KEY_PPAGE}, {"6~", KEY_NPAGE},
+	{"7~", KEY_HOME}, {"8~", KEY_END},
 };
 
 /** Decode the rest of an escape sequence after ESC */

@@ -32,8 +32,9 @@ void dbg_hexdump(const void *data, unsigned long len)
 		}
 		dbg_printf(" : ");
 		for (j = i; j < i + 16 && j < len; j++) {
-			dbg_printf("%c", (bytes[j] >= 0x20 && bytes[j] < 0x7f) ?
-						 bytes[j] : '.');
+			dbg_printf("%c", (bytes[j] >= 0x20 && bytes[j] < 0x7f)
+						 ? bytes[j]
+						 : '.');
 		}
 		dbg_printf("\n");
 	}

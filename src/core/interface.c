@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <keel/interface.h>
 
-const struct interface_descriptor null_intf_desc = { .offset = 0 };
+const struct interface_descriptor null_intf_desc = {.offset = 0};
 struct interface null_intf = {
 	.dest = &null_intf,
 	.refcnt = NULL,
@@ -77,7 +77,8 @@ void *intf_get_dest_op_untyped(struct interface *intf, void *type,
 void intf_close(struct interface *intf, int rc)
 {
 	struct interface *dest;
-	__typeof__(intf_close_TYPE(void *)) op = intf_get_dest_op(intf, intf_close, &dest);
+	__typeof__(intf_close_TYPE(void *)) op =
+		intf_get_dest_op(intf, intf_close, &dest);
 
 	if (op)
 		op(intf_object(dest), rc);
@@ -90,7 +91,8 @@ void intf_shutdown(struct interface *intf, int rc)
 {
 	struct interface tmp;
 
-	/* Move the connection to a temporary so that re-entry sees us unplugged */
+	/* Move the connection to a temporary so that re-entry sees us unplugged
+	 */
 	tmp.desc = &null_intf_desc;
 	tmp.refcnt = NULL;
 	tmp.dest = &null_intf;

@@ -15,8 +15,7 @@ int keel_main(void)
 	return status;
 }
 
-__weak int platform_script(const char **script, size_t *len,
-			   const char **name)
+__weak int platform_script(const char **script, size_t *len, const char **name)
 {
 	(void)script;
 	(void)len;

@@ -1,4 +1,5 @@
-/* Command-line option parsing: --long[=value], -s [value], typed parsers, usage. */
+/* Command-line option parsing: --long[=value], -s [value], typed parsers,
+ * usage. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,8 @@
 
 void print_usage(const char *name, const struct command_descriptor *cmd)
 {
-	printf("Usage:\n  %s%s%s\n", name, cmd->usage[0] ? " " : "", cmd->usage);
+	printf("Usage:\n  %s%s%s\n", name, cmd->usage[0] ? " " : "",
+	       cmd->usage);
 }
 
 /** Find an option by long name (with length) or short name */
@@ -54,9 +56,9 @@ static int parse_one(int argc, char **argv, int i,
 
 	if (word[1] == '-') {
 		eq = strchr(word + 2, '=');
-		opt = find_option(cmd, word + 2,
-				  eq ? (size_t)(eq - word - 2) : strlen(word + 2),
-				  0);
+		opt = find_option(
+			cmd, word + 2,
+			eq ? (size_t)(eq - word - 2) : strlen(word + 2), 0);
 		if (eq)
 			value = eq + 1;
 	} else {
@@ -111,8 +113,8 @@ int parse_options(int argc, char **argv, const struct command_descriptor *cmd,
 	nargs = (unsigned int)(argc - i);
 	if (nargs < cmd->min_args || nargs > cmd->max_args) {
 		printf("%s: %s\n", argv[0],
-		       nargs < cmd->min_args ? "missing argument" :
-					       "too many arguments");
+		       nargs < cmd->min_args ? "missing argument"
+					     : "too many arguments");
 		used = -EINVAL;
 		goto err;
 	}

@@ -33,8 +33,8 @@ void step(void)
 	void *object;
 
 	timers_run();
-	while (n-- && (process = list_first_entry(&run_queue, struct process,
-						  list))) {
+	while (n-- &&
+	       (process = list_first_entry(&run_queue, struct process, list))) {
 		/* Hold a reference: the step may end the object's life */
 		ref_get(process->refcnt);
 		list_del(&process->list);
@@ -53,7 +53,7 @@ static void permanent_processes_init(void)
 {
 	struct process *process;
 
-	for_each_table_entry(process, PERMANENT_PROCESSES) {
+	for_each_table_entry (process, PERMANENT_PROCESSES) {
 		INIT_LIST_HEAD(&process->list);
 		process_add(process);
 	}

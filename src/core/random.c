@@ -12,7 +12,8 @@ void srandom(unsigned int seed)
 
 long random(void)
 {
-	/* xorshift64*: small, fast, and good enough for retransmission jitter */
+	/* xorshift64*: small, fast, and good enough for retransmission jitter
+	 */
 	if (!random_state)
 		srandom((unsigned int)currticks() ^ 0x4b45454cU);
 	random_state ^= random_state >> 12;

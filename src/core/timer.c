@@ -17,7 +17,7 @@ void timer_start(struct timer *timer, unsigned long ticks)
 		timer_stop(timer);
 	timer->expiry = currticks() + ticks;
 	/* Keep the list ordered; equal expiries fire in start order */
-	list_for_each_entry_reverse(pos, &timers, list) {
+	list_for_each_entry_reverse (pos, &timers, list) {
 		if (ticks_after_eq(timer->expiry, pos->expiry))
 			break;
 	}
@@ -39,11 +39,12 @@ void timers_run(void)
 {
 	unsigned long now = currticks();
 	struct timer *timer;
-	/* Bounded, so a timer restarting itself with zero delay cannot hog us */
+	/* Bounded, so a timer restarting itself with zero delay cannot hog us
+	 */
 	unsigned int budget = 256;
 
-	while (budget-- && (timer = list_first_entry(&timers, struct timer,
-						     list))) {
+	while (budget-- &&
+	       (timer = list_first_entry(&timers, struct timer, list))) {
 		if (!ticks_after_eq(now, timer->expiry))
 			break;
 		/* Keep the object alive across its own callback */
@@ -76,8 +77,8 @@ static unsigned long retry_max(struct retry_timer *retry)
 
 static void retry_expired(struct timer *timer)
 {
-	struct retry_timer *retry = container_of(timer, struct retry_timer,
-						 timer);
+	struct retry_timer *retry =
+		container_of(timer, struct retry_timer, timer);
 	int fail;
 
 	retry->count++;

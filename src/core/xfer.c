@@ -11,7 +11,7 @@ int xfer_deliver(struct interface *intf, struct io_buffer *iobuf,
 	struct interface *dest;
 	__typeof__(xfer_deliver_TYPE(void *)) op =
 		intf_get_dest_op(intf, xfer_deliver, &dest);
-	struct xfer_metadata dummy = { 0 };
+	struct xfer_metadata dummy = {0};
 	int rc;
 
 	if (op) {
@@ -27,7 +27,8 @@ int xfer_deliver(struct interface *intf, struct io_buffer *iobuf,
 size_t xfer_window(struct interface *intf)
 {
 	struct interface *dest;
-	__typeof__(xfer_window_TYPE(void *)) op = intf_get_dest_op(intf, xfer_window, &dest);
+	__typeof__(xfer_window_TYPE(void *)) op =
+		intf_get_dest_op(intf, xfer_window, &dest);
 	size_t len;
 
 	if (op)
@@ -89,8 +90,8 @@ int xfer_printf(struct interface *intf, const char *fmt, ...)
 
 int xfer_seek(struct interface *intf, uint64_t offset)
 {
-	struct xfer_metadata meta = { .flags = XFER_FL_ABS_OFFSET,
-				      .offset = offset };
+	struct xfer_metadata meta = {.flags = XFER_FL_ABS_OFFSET,
+				     .offset = offset};
 	struct io_buffer *iobuf = xfer_alloc_iob(intf, 0);
 
 	if (!iobuf)

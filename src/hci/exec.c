@@ -1,4 +1,5 @@
-/* Command execution: splitting lines, iPXE's "&&", "||", ";" rules, and ${errno}. */
+/* Command execution: splitting lines, iPXE's "&&", "||", ";" rules, and
+ * ${errno}. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ struct command *find_command(const char *name)
 {
 	struct command *cmd;
 
-	for_each_table_entry(cmd, COMMANDS) {
+	for_each_table_entry (cmd, COMMANDS) {
 		if (strcmp(cmd->name, name) == 0)
 			return cmd;
 	}
@@ -88,9 +89,9 @@ static const struct {
 	const char *token;
 	enum next_rule rule;
 } terminators[] = {
-	{ "||", NEXT_ON_FAILURE },
-	{ "&&", NEXT_ON_SUCCESS },
-	{ ";", NEXT_ALWAYS },
+	{"||", NEXT_ON_FAILURE},
+	{"&&", NEXT_ON_SUCCESS},
+	{";", NEXT_ALWAYS},
 };
 
 /**

@@ -89,14 +89,17 @@ static int help_exec(int argc, char **argv)
 	}
 	printf("Commands (\"help <command>\" or \"<command> --help\" for "
 	       "usage):\n");
-	for_each_table_entry(cmd, COMMANDS)
-		printf("  %-14s %s\n", cmd->name, cmd->summary ? cmd->summary : "");
+	for_each_table_entry (cmd, COMMANDS)
+		printf("  %-14s %s\n", cmd->name,
+		       cmd->summary ? cmd->summary : "");
 	return 0;
 }
 
 struct command shell_commands[] __command = {
-	{ .name = "shell", .exec = shell_exec,
-	  .summary = "Start an interactive shell" },
-	{ .name = "help", .exec = help_exec,
-	  .summary = "List commands, or show a command's usage" },
+	{.name = "shell",
+	 .exec = shell_exec,
+	 .summary = "Start an interactive shell"},
+	{.name = "help",
+	 .exec = help_exec,
+	 .summary = "List commands, or show a command's usage"},
 };

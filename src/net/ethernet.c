@@ -9,8 +9,7 @@
 #include <keel/iobuf.h>
 #include <keel/netdevice.h>
 
-const uint8_t eth_broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff,
-					  0xff, 0xff, 0xff };
+const uint8_t eth_broadcast[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static int eth_push(struct net_device *netdev, struct io_buffer *iobuf,
 		    const void *ll_dest, const void *ll_source,
@@ -41,9 +40,9 @@ static int eth_pull(struct net_device *netdev, struct io_buffer *iobuf,
 	*net_proto = ethhdr->h_protocol;
 	*flags = 0;
 	if (is_multicast_ether_addr(ethhdr->h_dest))
-		*flags = (memcmp(ethhdr->h_dest, eth_broadcast, ETH_ALEN) == 0) ?
-				 LL_BROADCAST :
-				 LL_MULTICAST;
+		*flags = (memcmp(ethhdr->h_dest, eth_broadcast, ETH_ALEN) == 0)
+				 ? LL_BROADCAST
+				 : LL_MULTICAST;
 	return 0;
 }
 

@@ -1,4 +1,5 @@
-/* IPv4 (RFC 791): routes from settings, transmit, validated receive, bounded reassembly. */
+/* IPv4 (RFC 791): routes from settings, transmit, validated receive, bounded
+ * reassembly. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static uint16_t next_ident = 0x4b4c;
 static struct in_addr ipv4_fetch(struct net_device *netdev,
 				 const struct setting *setting)
 {
-	struct in_addr addr = { 0 };
+	struct in_addr addr = {0};
 
 	fetch_setting(&netdev->settings.settings, setting, NULL, NULL, &addr,
 		      sizeof(addr));
@@ -38,8 +39,9 @@ static struct in_addr ipv4_default_netmask(struct in_addr address)
 	uint32_t a = ntohl(address.s_addr);
 	struct in_addr mask;
 
-	mask.s_addr = htonl((a >> 31) == 0 ? 0xff000000 :
-			    (a >> 30) == 2 ? 0xffff0000 : 0xffffff00);
+	mask.s_addr = htonl((a >> 31) == 0   ? 0xff000000
+			    : (a >> 30) == 2 ? 0xffff0000
+					     : 0xffffff00);
 	return mask;
 }
 
@@ -76,12 +78,12 @@ int ipv4_create_routes(void)
 	struct net_device *netdev;
 	int rc = 0;
 
-	list_for_each_entry_safe(route, tmp, &ipv4_miniroutes, list) {
+	list_for_each_entry_safe (route, tmp, &ipv4_miniroutes, list) {
 		list_del(&route->list);
 		netdev_put(route->netdev);
 		free(route);
 	}
-	list_for_each_entry(netdev, &net_devices, list) {
+	list_for_each_entry (netdev, &net_devices, list) {
 		if (netdev_is_open(netdev) && !rc)
 			rc = ipv4_add_route(netdev);
 	}
@@ -98,7 +100,7 @@ static struct net_device *ipv4_netdev_by_index(unsigned int index)
 {
 	struct net_device *netdev;
 
-	list_for_each_entry(netdev, &net_devices, list) {
+	list_for_each_entry (netdev, &net_devices, list) {
 		if (netdev->index == index)
 			return netdev;
 	}
@@ -109,7 +111,7 @@ struct ipv4_miniroute *ipv4_route(unsigned int scope_id, struct in_addr *dest)
 {
 	struct ipv4_miniroute *route;
 
-	list_for_each_entry(route, &ipv4_miniroutes, list) {
+	list_for_each_entry (route, &ipv4_miniroutes, list) {
 		/* Broadcasts and multicasts leave through the scope's device */
 		if (dest->s_addr == INADDR_BROADCAST ||
 		    IN_IS_MULTICAST(dest->s_addr)) {
@@ -140,8 +142,9 @@ static int ipv4_ll_tx(struct io_buffer *iobuf, struct net_device *netdev,
 	uint8_t ll_dest[MAX_LL_ADDR_LEN];
 
 	if (next_hop.s_addr == INADDR_BROADCAST ||
-	    (route && (next_hop.s_addr & route->hostmask.s_addr) ==
-			      route->hostmask.s_addr &&
+	    (route &&
+	     (next_hop.s_addr & route->hostmask.s_addr) ==
+		     route->hostmask.s_addr &&
 	     route->hostmask.s_addr))
 		return net_tx(iobuf, netdev, &ipv4_protocol,
 			      netdev->ll_broadcast, netdev->ll_addr);
@@ -189,7 +192,7 @@ static int ipv4_tx(struct io_buffer *iobuf,
 	struct sockaddr_in *sin_dest = (struct sockaddr_in *)st_dest;
 	struct ipv4_pseudo_header pshdr;
 	struct ipv4_miniroute *route;
-	struct in_addr next_hop, source = { 0 };
+	struct in_addr next_hop, source = {0};
 	struct iphdr *iphdr;
 	int rc;
 
@@ -241,8 +244,8 @@ static struct net_device *ipv4_netdev(struct sockaddr_tcpip *st_dest)
 
 	if (route)
 		return route->netdev;
-	return sin->sin_scope_id ?
-		       ipv4_netdev_by_index(sin->sin_scope_id - 1U) : NULL;
+	return sin->sin_scope_id ? ipv4_netdev_by_index(sin->sin_scope_id - 1U)
+				 : NULL;
 }
 
 struct tcpip_net_protocol ipv4_tcpip_protocol __tcpip_net_protocol = {
@@ -289,7 +292,7 @@ static void ipv4_reasm_free(struct ipv4_fragment *frag)
 	struct io_buffer *iobuf, *tmp;
 
 	timer_stop(&frag->timer);
-	list_for_each_entry_safe(iobuf, tmp, &frag->frags, list) {
+	list_for_each_entry_safe (iobuf, tmp, &frag->frags, list) {
 		list_del(&iobuf->list);
 		free_iob(iobuf);
 	}
@@ -307,7 +310,7 @@ static struct ipv4_fragment *ipv4_reasm_find(struct iphdr *iphdr)
 {
 	struct ipv4_fragment *frag;
 
-	list_for_each_entry(frag, &ipv4_fragments, list) {
+	list_for_each_entry (frag, &ipv4_fragments, list) {
 		if (frag->src.s_addr == iphdr->src.s_addr &&
 		    frag->dest.s_addr == iphdr->dest.s_addr &&
 		    frag->ident == iphdr->ident &&
@@ -342,7 +345,7 @@ static int ipv4_reasm_insert(struct ipv4_fragment *frag,
 	    (frag->total && end > frag->total) || (!more && frag->total) ||
 	    iob_headroom(iobuf) < sizeof(size_t))
 		return -EINVAL;
-	list_for_each_entry(pos, &frag->frags, list) {
+	list_for_each_entry (pos, &frag->frags, list) {
 		size_t pstart = *frag_offset(pos), pend = pstart + iob_len(pos);
 
 		if (offset < pend && pstart < end)
@@ -377,8 +380,8 @@ static struct io_buffer *ipv4_reassemble(struct io_buffer *iobuf,
 	if (offset == 0)
 		frag->hdr = *iphdr;
 	iob_pull(iobuf, hlen);
-	if (ipv4_reasm_insert(frag, iobuf, offset,
-			      frags & IP_MASK_MOREFRAGS) != 0) {
+	if (ipv4_reasm_insert(frag, iobuf, offset, frags & IP_MASK_MOREFRAGS) !=
+	    0) {
 		ipv4_stats.reasm_fails++;
 		ipv4_reasm_free(frag);
 		goto drop;
@@ -392,7 +395,7 @@ static struct io_buffer *ipv4_reassemble(struct io_buffer *iobuf,
 	}
 	memcpy(iob_put(whole, sizeof(struct iphdr)), &frag->hdr,
 	       sizeof(struct iphdr));
-	list_for_each_entry(pos, &frag->frags, list)
+	list_for_each_entry (pos, &frag->frags, list)
 		memcpy(iob_put(whole, iob_len(pos)), pos->data, iob_len(pos));
 	iphdr = whole->data;
 	iphdr->verhdrlen = IP_VER | (sizeof(*iphdr) / 4);
@@ -416,7 +419,7 @@ static int ipv4_is_ours(struct net_device *netdev, const void *net_addr)
 	struct in_addr addr;
 
 	memcpy(&addr, net_addr, sizeof(addr));
-	list_for_each_entry(route, &ipv4_miniroutes, list) {
+	list_for_each_entry (route, &ipv4_miniroutes, list) {
 		if (route->netdev == netdev &&
 		    route->address.s_addr == addr.s_addr)
 			return 1;
@@ -432,7 +435,7 @@ static int ipv4_accept(struct net_device *netdev, struct in_addr dest)
 
 	if (dest.s_addr == INADDR_BROADCAST || IN_IS_MULTICAST(dest.s_addr))
 		return 1;
-	list_for_each_entry(route, &ipv4_miniroutes, list) {
+	list_for_each_entry (route, &ipv4_miniroutes, list) {
 		if (route->netdev != netdev)
 			continue;
 		configured = 1;
@@ -443,7 +446,8 @@ static int ipv4_accept(struct net_device *netdev, struct in_addr dest)
 		      route->netmask.s_addr) == 0))
 			return 1;
 	}
-	/* Before DHCP completes, offers may come unicast to our future address */
+	/* Before DHCP completes, offers may come unicast to our future address
+	 */
 	return !configured;
 }
 

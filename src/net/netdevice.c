@@ -1,4 +1,5 @@
-/* Network devices: registration, settings, open/close, queues, link state, polling. */
+/* Network devices: registration, settings, open/close, queues, link state,
+ * polling. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +59,8 @@ static int netdev_fetch_fact(struct net_device *netdev,
 					     netdev->name);
 	} else if (setting_cmp(setting, &linkup_setting) == 0) {
 		value_len = (size_t)snprintf(text, sizeof(text), "%s",
-					     netdev_link_ok(netdev) ? "up" :
-								      "down");
+					     netdev_link_ok(netdev) ? "up"
+								    : "down");
 	} else {
 		return -ENOENT;
 	}
@@ -80,9 +81,9 @@ static int netdev_settings_fetch(struct settings *settings,
 
 	if (rc >= 0) {
 		if (!setting->type)
-			setting->type = setting_cmp(setting, &mac_setting) ?
-						&setting_type_string :
-						&setting_type_hex;
+			setting->type = setting_cmp(setting, &mac_setting)
+						? &setting_type_string
+						: &setting_type_hex;
 		return rc;
 	}
 	return generic_settings_fetch(settings, setting, data, len);
@@ -157,7 +158,7 @@ static void netdev_notify(struct net_device *netdev)
 {
 	struct net_driver *driver;
 
-	for_each_table_entry(driver, NET_DRIVERS) {
+	for_each_table_entry (driver, NET_DRIVERS) {
 		if (driver->notify)
 			driver->notify(netdev);
 	}
@@ -173,8 +174,8 @@ int register_netdev(struct net_device *netdev)
 	if (!netdev->ll_broadcast)
 		netdev->ll_broadcast = netdev->ll_protocol->ll_broadcast;
 	if (!netdev->max_pkt_len)
-		netdev->max_pkt_len = netdev->mtu +
-				      netdev->ll_protocol->ll_header_len;
+		netdev->max_pkt_len =
+			netdev->mtu + netdev->ll_protocol->ll_header_len;
 	memcpy(netdev->ll_addr, netdev->hw_addr,
 	       netdev->ll_protocol->ll_addr_len);
 	if ((rc = register_settings(&netdev->settings.settings, NULL,
@@ -182,7 +183,7 @@ int register_netdev(struct net_device *netdev)
 		return rc;
 	netdev_get(netdev);
 	list_add_tail(&netdev->list, &net_devices);
-	for_each_table_entry(driver, NET_DRIVERS) {
+	for_each_table_entry (driver, NET_DRIVERS) {
 		if (driver->probe && (rc = driver->probe(netdev)) != 0) {
 			unregister_netdev(netdev);
 			return rc;
@@ -198,7 +199,7 @@ void unregister_netdev(struct net_device *netdev)
 	if (list_unlinked(&netdev->list))
 		return;
 	netdev_close(netdev);
-	for_each_table_entry_reverse(driver, NET_DRIVERS) {
+	for_each_table_entry_reverse (driver, NET_DRIVERS) {
 		if (driver->remove)
 			driver->remove(netdev);
 	}
@@ -231,7 +232,7 @@ static void netdev_rx_flush(struct net_device *netdev)
 {
 	struct io_buffer *iobuf, *tmp;
 
-	list_for_each_entry_safe(iobuf, tmp, &netdev->rx_queue, list) {
+	list_for_each_entry_safe (iobuf, tmp, &netdev->rx_queue, list) {
 		list_del(&iobuf->list);
 		free_iob(iobuf);
 	}
@@ -285,7 +286,7 @@ struct net_device *find_netdev(const char *name)
 
 	if (strcmp(name, "netX") == 0)
 		return last_opened_netdev();
-	list_for_each_entry(netdev, &net_devices, list) {
+	list_for_each_entry (netdev, &net_devices, list) {
 		if (strcmp(netdev->name, name) == 0)
 			return netdev;
 	}
@@ -303,8 +304,8 @@ static void netdev_tx_undefer(struct net_device *netdev)
 	int rc;
 
 	while (list_count(&netdev->tx_queue) < NETDEV_TX_QUEUE_MAX &&
-	       (iobuf = list_first_entry(&netdev->tx_deferred,
-					 struct io_buffer, list))) {
+	       (iobuf = list_first_entry(&netdev->tx_deferred, struct io_buffer,
+					 list))) {
 		list_del(&iobuf->list);
 		list_add_tail(&iobuf->list, &netdev->tx_queue);
 		if ((rc = netdev->op->transmit(netdev, iobuf)) != 0)
@@ -328,8 +329,8 @@ int netdev_tx(struct net_device *netdev, struct io_buffer *iobuf)
 	return 0;
 }
 
-void netdev_tx_complete_err(struct net_device *netdev,
-			    struct io_buffer *iobuf, int rc)
+void netdev_tx_complete_err(struct net_device *netdev, struct io_buffer *iobuf,
+			    int rc)
 {
 	if (rc) {
 		netdev->tx_stats.bad++;
@@ -348,8 +349,8 @@ void netdev_tx_flush(struct net_device *netdev)
 	while ((iobuf = list_first_entry(&netdev->tx_queue, struct io_buffer,
 					 list)))
 		netdev_tx_complete_err(netdev, iobuf, -ECANCELED);
-	while ((iobuf = list_first_entry(&netdev->tx_deferred,
-					 struct io_buffer, list)))
+	while ((iobuf = list_first_entry(&netdev->tx_deferred, struct io_buffer,
+					 list)))
 		netdev_tx_complete_err(netdev, iobuf, -ECANCELED);
 }
 
@@ -397,7 +398,7 @@ int net_rx(struct io_buffer *iobuf, struct net_device *netdev,
 {
 	struct net_protocol *net_protocol;
 
-	for_each_table_entry(net_protocol, NET_PROTOCOLS) {
+	for_each_table_entry (net_protocol, NET_PROTOCOLS) {
 		if (net_protocol->net_proto == net_proto)
 			return net_protocol->rx(iobuf, netdev, ll_dest,
 						ll_source, flags);
@@ -437,7 +438,7 @@ static void net_step(void *unused)
 	struct net_device *netdev, *tmp;
 
 	(void)unused;
-	list_for_each_entry_safe(netdev, tmp, &net_devices, list) {
+	list_for_each_entry_safe (netdev, tmp, &net_devices, list) {
 		if (!netdev_is_open(netdev))
 			continue;
 		netdev_poll(netdev);
@@ -447,9 +448,9 @@ static void net_step(void *unused)
 }
 
 struct process net_process __permanent_process = {
-	.desc = &(const struct process_descriptor){ .offset = 0,
-						    .step = net_step,
-						    .reschedule = 1 },
+	.desc = &(const struct process_descriptor){.offset = 0,
+						   .step = net_step,
+						   .reschedule = 1},
 };
 
 /** At exit, close every device so hardware stops touching memory */
@@ -458,7 +459,7 @@ static void net_shutdown(int booting)
 	struct net_device *netdev, *tmp;
 
 	(void)booting;
-	list_for_each_entry_safe(netdev, tmp, &net_devices, list)
+	list_for_each_entry_safe (netdev, tmp, &net_devices, list)
 		netdev_close(netdev);
 }
 

@@ -1,4 +1,5 @@
-/* Name resolution: dispatch to resolvers, the literal-address resolver, and waiting. */
+/* Name resolution: dispatch to resolvers, the literal-address resolver, and
+ * waiting. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +20,20 @@ void resolv_done(struct interface *intf, struct sockaddr *sa)
 	intf_put(dest);
 }
 
-int resolv(struct interface *resolv_intf, const char *name,
-	   struct sockaddr *sa)
+int resolv(struct interface *resolv_intf, const char *name, struct sockaddr *sa)
 {
 	struct resolver *resolver;
 	int rc;
 
-	for_each_table_entry(resolver, RESOLVERS) {
+	for_each_table_entry (resolver, RESOLVERS) {
 		rc = resolver->resolv(resolv_intf, name, sa);
 		if (!rc_is(rc, ENXIO))
 			return rc;
 	}
-	return errctx(-ENXIO, "cannot resolve \"%s\": not an address, and "
-			      "this build has no DNS", name);
+	return errctx(-ENXIO,
+		      "cannot resolve \"%s\": not an address, and "
+		      "this build has no DNS",
+		      name);
 }
 
 /* ------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-/* Opening sockets: by address through the socket openers, or by name after resolving. */
+/* Opening sockets: by address through the socket openers, or by name after
+ * resolving. */
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -11,13 +12,14 @@ int xfer_open_socket(struct interface *xfer, int semantics,
 {
 	struct socket_opener *opener;
 
-	for_each_table_entry(opener, SOCKET_OPENERS) {
+	for_each_table_entry (opener, SOCKET_OPENERS) {
 		if (opener->semantics == semantics &&
 		    opener->family == peer->sa_family)
 			return opener->open(xfer, peer, local);
 	}
-	return errctx(-ENOTSUP, "no %s sockets for address family %u in "
-				"this build",
+	return errctx(-ENOTSUP,
+		      "no %s sockets for address family %u in "
+		      "this build",
 		      semantics == SOCK_STREAM ? "stream" : "datagram",
 		      peer->sa_family);
 }
@@ -39,8 +41,7 @@ struct named_socket {
 
 static void named_close(struct named_socket *named, int rc)
 {
-	intfs_shutdown(rc, &named->resolv, &named->socket, &named->xfer,
-		       NULL);
+	intfs_shutdown(rc, &named->resolv, &named->socket, &named->xfer, NULL);
 }
 
 /** Nothing may be sent before the socket exists */

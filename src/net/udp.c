@@ -28,7 +28,7 @@ static int udp_port_available(int port)
 {
 	struct udp_connection *udp;
 
-	list_for_each_entry(udp, &udp_conns, list) {
+	list_for_each_entry (udp, &udp_conns, list) {
 		if (udp->local.st_port == htons((uint16_t)port))
 			return 0;
 	}
@@ -49,19 +49,18 @@ static struct io_buffer *udp_alloc_iob(struct udp_connection *udp, size_t len)
 	struct io_buffer *iobuf;
 
 	(void)udp;
-	iobuf = alloc_iob_headroom(TCPIP_MAX_HEADER_LEN +
-					   sizeof(struct udp_header),
-				   len);
+	iobuf = alloc_iob_headroom(
+		TCPIP_MAX_HEADER_LEN + sizeof(struct udp_header), len);
 	return iobuf;
 }
 
 static int udp_deliver(struct udp_connection *udp, struct io_buffer *iobuf,
 		       struct xfer_metadata *meta)
 {
-	struct sockaddr_tcpip *dest = meta->dest ?
-		(struct sockaddr_tcpip *)meta->dest : &udp->peer;
-	struct sockaddr_tcpip *src = meta->src ?
-		(struct sockaddr_tcpip *)meta->src : &udp->local;
+	struct sockaddr_tcpip *dest =
+		meta->dest ? (struct sockaddr_tcpip *)meta->dest : &udp->peer;
+	struct sockaddr_tcpip *src =
+		meta->src ? (struct sockaddr_tcpip *)meta->src : &udp->local;
 	struct udp_header *udph;
 	size_t len = iob_len(iobuf);
 
@@ -119,7 +118,7 @@ static struct udp_connection *udp_demux(struct sockaddr_tcpip *st_src,
 	struct udp_connection *udp;
 	struct sockaddr_in *peer, *src = (struct sockaddr_in *)st_src;
 
-	list_for_each_entry(udp, &udp_conns, list) {
+	list_for_each_entry (udp, &udp_conns, list) {
 		peer = (struct sockaddr_in *)&udp->peer;
 		if (udp->local.st_port != st_dest->st_port)
 			continue;

@@ -1,4 +1,5 @@
-/* Fuzz target: raw Ethernet frames into a configured device (ARP, IPv4, ICMP, UDP, TCP). */
+/* Fuzz target: raw Ethernet frames into a configured device (ARP, IPv4, ICMP,
+ * UDP, TCP). */
 #include <stdlib.h>
 #include <string.h>
 #include <keel/arp.h>
@@ -32,8 +33,7 @@ static void fuzz_nic_close(struct net_device *netdev)
 }
 
 /* Everything the stack answers is dropped on the floor */
-static int fuzz_nic_transmit(struct net_device *netdev,
-			     struct io_buffer *iobuf)
+static int fuzz_nic_transmit(struct net_device *netdev, struct io_buffer *iobuf)
 {
 	netdev_tx_complete(netdev, iobuf);
 	return 0;

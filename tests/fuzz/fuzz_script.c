@@ -1,4 +1,5 @@
-/* Fuzz target: the script language (line reader, labels, operators, expansion). */
+/* Fuzz target: the script language (line reader, labels, operators, expansion).
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <keel/command.h>

@@ -17,7 +17,7 @@ static int list_is(struct list_head *head, const int *values, unsigned int n)
 
 	if (!list_check(head))
 		return 0;
-	list_for_each_entry(item, head, list) {
+	list_for_each_entry (item, head, list) {
 		if (i >= n || item->value != values[i++])
 			return 0;
 	}
@@ -38,25 +38,25 @@ static void list_test_exec(void)
 	list_add(&items[0].list, &head);
 	list_add_tail(&items[2].list, &head);
 	list_add_tail(&items[3].list, &head);
-	ok(list_is(&head, (const int[]){ 0, 1, 2, 3 }, 4));
+	ok(list_is(&head, (const int[]){0, 1, 2, 3}, 4));
 	ok(list_count(&head) == 4);
 	ok(list_first_entry(&head, struct item, list) == &items[0]);
 	ok(list_last_entry(&head, struct item, list) == &items[3]);
 
 	list_del(&items[1].list);
 	ok(list_unlinked(&items[1].list));
-	ok(list_is(&head, (const int[]){ 0, 2, 3 }, 3));
+	ok(list_is(&head, (const int[]){0, 2, 3}, 3));
 
 	n = 3;
-	list_for_each_entry_reverse(pos, &head, list)
-		ok(pos->value == (int[]){ 0, 2, 3 }[--n]);
+	list_for_each_entry_reverse (pos, &head, list)
+		ok(pos->value == (int[]){0, 2, 3}[--n]);
 
 	/* Deleting while iterating */
-	list_for_each_entry_safe(pos, tmp, &head, list) {
+	list_for_each_entry_safe (pos, tmp, &head, list) {
 		if (pos->value != 3)
 			list_del(&pos->list);
 	}
-	ok(list_is(&head, (const int[]){ 3 }, 1));
+	ok(list_is(&head, (const int[]){3}, 1));
 	list_del(&items[3].list);
 	ok(list_empty(&head));
 	ok(list_check(&head));

@@ -52,13 +52,13 @@ static const struct net_device_operations cap_ops = {
 	.poll = cap_poll,
 };
 
-static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x99 };
+static const uint8_t peer_mac[ETH_ALEN] = {0x02, 0, 0, 0, 0, 0x99};
 
 static void captured_flush(void)
 {
 	struct io_buffer *iobuf, *tmp;
 
-	list_for_each_entry_safe(iobuf, tmp, &captured, list) {
+	list_for_each_entry_safe (iobuf, tmp, &captured, list) {
 		list_del(&iobuf->list);
 		free_iob(iobuf);
 	}
@@ -105,14 +105,13 @@ static void inject(struct net_device *netdev, uint16_t proto,
 static void checksum_test(void)
 {
 	/* RFC 1071's example: words 0001 f203 f4f5 f6f7 sum to ddf2 */
-	static const uint8_t rfc1071[] = { 0x00, 0x01, 0xf2, 0x03,
-					   0xf4, 0xf5, 0xf6, 0xf7 };
+	static const uint8_t rfc1071[] = {0x00, 0x01, 0xf2, 0x03,
+					  0xf4, 0xf5, 0xf6, 0xf7};
 	/* A real IPv4 header (checksum field 0xb861) */
-	static const uint8_t iphdr[] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00,
-					 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61,
-					 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8,
-					 0x00, 0xc7 };
-	uint8_t buf[64], odd[3] = { 0x12, 0x34, 0x56 };
+	static const uint8_t iphdr[] = {
+		0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+		0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+	uint8_t buf[64], odd[3] = {0x12, 0x34, 0x56};
 	uint16_t csum, part;
 
 	csum = tcpip_chksum(rfc1071, sizeof(rfc1071));
@@ -187,8 +186,8 @@ static size_t build_echo_reply(uint8_t *buf, size_t len)
 
 static void ipv4_rx_test(struct net_device *netdev)
 {
-	struct icmp_echo_listener listener = { .ident = 0x4242,
-					       .reply = reply_seen };
+	struct icmp_echo_listener listener = {.ident = 0x4242,
+					      .reply = reply_seen};
 	uint8_t icmp[1200], pkt[1300];
 	size_t ilen, plen;
 	unsigned int bad;
@@ -202,16 +201,16 @@ static void ipv4_rx_test(struct net_device *netdev)
 
 	/* Every malformed header is dropped and counted, none delivered */
 	bad = ipv4_stats.in_hdr_errors;
-	inject(netdev, ETH_P_IP, pkt, 19);		/* truncated header */
-	pkt[0] = 0x44;					/* hlen 16 < 20 */
+	inject(netdev, ETH_P_IP, pkt, 19); /* truncated header */
+	pkt[0] = 0x44;			   /* hlen 16 < 20 */
 	inject(netdev, ETH_P_IP, pkt, plen);
-	pkt[0] = 0x4f;					/* hlen 60 > len */
+	pkt[0] = 0x4f; /* hlen 60 > len */
 	inject(netdev, ETH_P_IP, pkt, 40);
 	pkt[0] = 0x45;
-	pkt[3] = (uint8_t)(plen + 10);			/* len > buffer */
+	pkt[3] = (uint8_t)(plen + 10); /* len > buffer */
 	inject(netdev, ETH_P_IP, pkt, plen);
 	plen = build_ip(pkt, IP_ICMP, icmp, ilen, 0, 2);
-	pkt[12] ^= 1;					/* bad checksum */
+	pkt[12] ^= 1; /* bad checksum */
 	inject(netdev, ETH_P_IP, pkt, plen);
 	ok(ipv4_stats.in_hdr_errors == bad + 5);
 	ok(replies == 1);
@@ -226,8 +225,8 @@ static void ipv4_rx_test(struct net_device *netdev)
 
 static void reassembly_test(struct net_device *netdev)
 {
-	struct icmp_echo_listener listener = { .ident = 0x4242,
-					       .reply = reply_seen };
+	struct icmp_echo_listener listener = {.ident = 0x4242,
+					      .reply = reply_seen};
 	uint8_t icmp[1200], pkt[1300];
 	size_t ilen, plen;
 	unsigned int oks = ipv4_stats.reasm_oks;
@@ -282,7 +281,7 @@ static void route_test(void)
 
 static void arp_test(struct net_device *netdev)
 {
-	struct sockaddr_in dest = { .sin_family = AF_INET };
+	struct sockaddr_in dest = {.sin_family = AF_INET};
 	struct io_buffer *iobuf;
 	struct arphdr *arp;
 	uint8_t reply[28];
@@ -297,8 +296,8 @@ static void arp_test(struct net_device *netdev)
 	nframes = list_count(&captured);
 	ok(nframes == 1); /* one ARP request, nothing else yet */
 	iobuf = list_first_entry(&captured, struct io_buffer, list);
-	arp = iobuf ? (struct arphdr *)((uint8_t *)iobuf->data + ETH_HLEN) :
-		      NULL;
+	arp = iobuf ? (struct arphdr *)((uint8_t *)iobuf->data + ETH_HLEN)
+		    : NULL;
 	ok(arp && arp->ar_op == htons(ARPOP_REQUEST));
 	captured_flush();
 

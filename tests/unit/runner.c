@@ -11,8 +11,7 @@ static unsigned int test_passes;
 #define TEST_REPORT_MAX 50
 static unsigned int test_reported;
 
-void test_ok(int success, const char *file, unsigned int line,
-	     const char *text)
+void test_ok(int success, const char *file, unsigned int line, const char *text)
 {
 	if (success) {
 		test_passes++;
@@ -60,7 +59,7 @@ int keel_run(void)
 	char **argv;
 	int argc = platform_args(&argv);
 
-	for_each_table_entry(test, SELF_TESTS) {
+	for_each_table_entry (test, SELF_TESTS) {
 		if (!test_selected(test, argc, argv))
 			continue;
 		passes = test_passes;
@@ -71,8 +70,8 @@ int keel_run(void)
 		ran++;
 		printf("%s %-16s %7u checks  %5lu ms\n",
 		       (test_failures == failures) ? "[ ok ]" : "[FAIL]",
-		       test->name, (test_passes - passes) +
-				   (test_failures - failures),
+		       test->name,
+		       (test_passes - passes) + (test_failures - failures),
 		       currticks() - start);
 	}
 	if (!ran)

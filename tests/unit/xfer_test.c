@@ -1,4 +1,5 @@
-/* Self-tests: interfaces, operation defaults, pass-through, and data transfer. */
+/* Self-tests: interfaces, operation defaults, pass-through, and data transfer.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>

@@ -44,7 +44,8 @@ static int linux_parse_args(int argc, char **argv)
 				linux_log("keel.linux: --mem out of range\n");
 				return 2;
 			}
-		} else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		} else if (strcmp(arg, "--help") == 0 ||
+			   strcmp(arg, "-h") == 0) {
 			linux_usage();
 			return 1;
 		} else if (arg[0] == '-' && arg[1] == '-' && arg[2]) {
@@ -87,8 +88,8 @@ int platform_script(const char **script, size_t *len, const char **name)
 	if (!script_path)
 		return -ENOENT;
 	if (!data) {
-		data_len = linux_read_file(script_path, linux_script_alloc,
-					   &buf);
+		data_len =
+			linux_read_file(script_path, linux_script_alloc, &buf);
 		if (data_len < 0)
 			return errctx(-ENOENT, "cannot read %s", script_path);
 		data = buf;

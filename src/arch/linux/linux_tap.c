@@ -144,7 +144,8 @@ static int tap_probe(const char *arg)
 	tap->fd = -1;
 	if ((rc = tap_parse(arg, tap, netdev->hw_addr)) != 0) {
 		printf("keel.linux: bad --net \"%s\" (expected "
-		       "tap,if=NAME[,mac=MAC])\n", arg);
+		       "tap,if=NAME[,mac=MAC])\n",
+		       arg);
 		goto out;
 	}
 	netdev->chip = "tap";

@@ -18,7 +18,7 @@ static int ifcommon(int argc, char **argv, int first,
 	int i, rc;
 
 	if (first == argc) {
-		list_for_each_entry_safe(netdev, tmp, &net_devices, list) {
+		list_for_each_entry_safe (netdev, tmp, &net_devices, list) {
 			if ((rc = fn(netdev)) != 0)
 				return rc;
 		}
@@ -93,10 +93,13 @@ static int ifstat_exec(int argc, char **argv)
 }
 
 struct command ifmgmt_commands[] __command = {
-	{ .name = "ifopen", .exec = ifopen_exec,
-	  .summary = "Open network interfaces" },
-	{ .name = "ifclose", .exec = ifclose_exec,
-	  .summary = "Close network interfaces" },
-	{ .name = "ifstat", .exec = ifstat_exec,
-	  .summary = "Show network interface status and counters" },
+	{.name = "ifopen",
+	 .exec = ifopen_exec,
+	 .summary = "Open network interfaces"},
+	{.name = "ifclose",
+	 .exec = ifclose_exec,
+	 .summary = "Close network interfaces"},
+	{.name = "ifstat",
+	 .exec = ifstat_exec,
+	 .summary = "Show network interface status and counters"},
 };

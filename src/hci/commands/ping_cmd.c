@@ -10,8 +10,8 @@
 #include <keel/resolv.h>
 #include <keel/timer.h>
 
-#define PING_DEFAULT_SIZE 64
-#define PING_MAX_SIZE 1400
+#define PING_DEFAULT_SIZE    64
+#define PING_MAX_SIZE	     1400
 #define PING_DEFAULT_TIMEOUT 1000
 /** Time between the starts of successive requests */
 #define PING_INTERVAL 1000
@@ -28,8 +28,8 @@ static const struct option_descriptor ping_opts[] = {
 		    parse_integer),
 	OPTION_DESC("timeout", 't', required_argument, struct ping_options,
 		    timeout, parse_timeout),
-	OPTION_DESC("count", 'c', required_argument, struct ping_options,
-		    count, parse_integer),
+	OPTION_DESC("count", 'c', required_argument, struct ping_options, count,
+		    parse_integer),
 	OPTION_DESC("quiet", 'q', no_argument, struct ping_options, quiet,
 		    parse_flag),
 };
@@ -140,8 +140,7 @@ static int ping_exec(int argc, char **argv)
 	printf("Finished: %u sent, %u received\n", sent, ping.received);
 	if (rc_is(rc, ECANCELED) || rc_is(rc, ENETUNREACH) || ping.received)
 		return ping.received ? 0 : rc;
-	return errctx(-ETIMEDOUT, "no reply from %s",
-		      inet_ntoa(dest.sin_addr));
+	return errctx(-ETIMEDOUT, "no reply from %s", inet_ntoa(dest.sin_addr));
 }
 
 struct command ping_command __command = {

@@ -42,8 +42,10 @@ static int poweroff_exec(int argc, char **argv)
 }
 
 struct command reboot_commands[] __command = {
-	{ .name = "reboot", .exec = reboot_exec,
-	  .summary = "Restart the machine" },
-	{ .name = "poweroff", .exec = poweroff_exec,
-	  .summary = "Switch the machine off" },
+	{.name = "reboot",
+	 .exec = reboot_exec,
+	 .summary = "Restart the machine"},
+	{.name = "poweroff",
+	 .exec = poweroff_exec,
+	 .summary = "Switch the machine off"},
 };

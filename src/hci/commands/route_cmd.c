@@ -15,14 +15,14 @@ static int route_exec(int argc, char **argv)
 
 	if (rc <= 0)
 		return rc;
-	list_for_each_entry(route, &ipv4_miniroutes, list) {
+	list_for_each_entry (route, &ipv4_miniroutes, list) {
 		printf("%s: %s", route->netdev->name,
 		       inet_ntoa(route->address));
 		printf("/%s", inet_ntoa(route->netmask));
 		if (route->gateway.s_addr)
 			printf(" gw %s", inet_ntoa(route->gateway));
-		printf("%s\n", netdev_link_ok(route->netdev) ? "" :
-							       " (no link)");
+		printf("%s\n",
+		       netdev_link_ok(route->netdev) ? "" : " (no link)");
 	}
 	return 0;
 }

@@ -141,9 +141,11 @@ static int tcpcheck_wait(struct tcpcheck *check, unsigned long timeout)
 		if (console_interrupted())
 			return -ECANCELED;
 		if (currticks() - start > timeout)
-			return errctx(-ETIMEDOUT, "%zu of %zu bytes sent, %zu "
-						  "received", check->sent,
-				      check->to_send, check->received);
+			return errctx(-ETIMEDOUT,
+				      "%zu of %zu bytes sent, %zu "
+				      "received",
+				      check->sent, check->to_send,
+				      check->received);
 	}
 	return check->rc;
 }
@@ -162,18 +164,18 @@ static int tcpcheck_exec(int argc, char **argv)
 	check.to_send = opts.send;
 	check.bad_at = ~(size_t)0;
 	if ((rc = tcpcheck_open(&check, argv[first])) == 0)
-		rc = tcpcheck_wait(&check, opts.timeout ? opts.timeout :
-							  120000);
+		rc = tcpcheck_wait(&check,
+				   opts.timeout ? opts.timeout : 120000);
 	intf_shutdown(&check.xfer, rc);
 	if (rc == 0 && check.sent != check.to_send)
 		rc = errctx(-EPIPE, "the server closed after %zu of %zu bytes",
 			    check.sent, check.to_send);
-	if (rc == 0 && (check.received != opts.expect ||
-			check.bad_at != ~(size_t)0))
-		rc = errctx(-EIO, "received %zu bytes, expected %u; first "
-				  "bad byte at %ld",
-			    check.received, opts.expect,
-			    (long)check.bad_at);
+	if (rc == 0 &&
+	    (check.received != opts.expect || check.bad_at != ~(size_t)0))
+		rc = errctx(-EIO,
+			    "received %zu bytes, expected %u; first "
+			    "bad byte at %ld",
+			    check.received, opts.expect, (long)check.bad_at);
 	printf("tcpcheck: sent %zu, received %zu, %s\n", check.sent,
 	       check.received, rc ? strerror(rc) : "ok");
 	return rc;

@@ -21,6 +21,12 @@ struct xfer_metadata {
 #define XFER_FL_ABS_OFFSET 0x01
 /** The data is a response header block, not body data */
 #define XFER_FL_OUT_OF_BAND 0x02
+/**
+ * A zero-length delivery announcing the expected total length (TFTP tsize,
+ * HTTP Content-Length) in @offset, so a receiver can allocate once and show
+ * a percentage. It moves no position.
+ */
+#define XFER_FL_SIZE_HINT 0x04
 
 /**
  * Deliver a buffer to the peer, which takes ownership of it (even on error).

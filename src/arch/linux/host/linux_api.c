@@ -29,8 +29,8 @@ unsigned long linux_now_ms(void)
 
 void linux_usleep(unsigned long usecs)
 {
-	struct timespec ts = { .tv_sec = usecs / 1000000,
-			       .tv_nsec = (long)(usecs % 1000000) * 1000 };
+	struct timespec ts = {.tv_sec = usecs / 1000000,
+			      .tv_nsec = (long)(usecs % 1000000) * 1000};
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
@@ -57,7 +57,7 @@ void linux_console_write(const char *data, unsigned long len)
 
 int linux_console_read(void)
 {
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
 	unsigned char c;
 	ssize_t n;
 
@@ -74,7 +74,6 @@ int linux_console_read(void)
 	}
 	return -1;
 }
-
 
 void *linux_arena(unsigned long len)
 {

@@ -19,7 +19,8 @@ int linux_tap_open(const char *ifname)
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
-		fprintf(stderr, "keel.linux: /dev/net/tun: %s\n", strerror(err));
+		fprintf(stderr, "keel.linux: /dev/net/tun: %s\n",
+			strerror(err));
 		return -err;
 	}
 	memset(&ifr, 0, sizeof(ifr));

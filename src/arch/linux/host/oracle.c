@@ -9,8 +9,7 @@ int host_snprintf(char *buf, unsigned long size, const char *fmt, ...);
 unsigned long host_strtoul(const char *s, char **end, int base);
 long host_strtol(const char *s, char **end, int base);
 
-int host_vsnprintf(char *buf, unsigned long size, const char *fmt,
-		   va_list args)
+int host_vsnprintf(char *buf, unsigned long size, const char *fmt, va_list args)
 {
 	return vsnprintf(buf, size, fmt, args);
 }

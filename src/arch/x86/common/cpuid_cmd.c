@@ -1,4 +1,5 @@
-/* The cpuid command: test a CPU feature bit, as in "cpuid --ext 29" for 64-bit. */
+/* The cpuid command: test a CPU feature bit, as in "cpuid --ext 29" for 64-bit.
+ */
 #include <stdio.h>
 #include <errno.h>
 #include <keel/command.h>
@@ -17,9 +18,8 @@ static const struct option_descriptor cpuid_opts[] = {
 		    parse_flag),
 };
 
-static const struct command_descriptor cpuid_cmd =
-	COMMAND_DESC(struct cpuid_options, cpuid_opts, 1, 1,
-		     "[--ext] [--ecx] <bit>");
+static const struct command_descriptor cpuid_cmd = COMMAND_DESC(
+	struct cpuid_options, cpuid_opts, 1, 1, "[--ext] [--ecx] <bit>");
 
 static int cpuid_exec(int argc, char **argv)
 {
