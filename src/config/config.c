@@ -39,6 +39,10 @@ REQUIRE_OBJECT(resolv);
 REQUIRE_OBJECT(ifmgmt_cmd);
 REQUIRE_OBJECT(route_cmd);
 REQUIRE_OBJECT(ping_cmd);
+REQUIRE_OBJECT(dhcp);
+REQUIRE_OBJECT(dns);
+REQUIRE_OBJECT(dhcp_cmd);
+REQUIRE_OBJECT(nslookup_cmd);
 
 /* The host build: its platform services (linked through tables) */
 #ifdef PLATFORM_LINUX

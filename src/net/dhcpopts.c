@@ -1,4 +1,4 @@
-/* DHCP option blocks and packets: build, validate, fetch (RFC 3396), store as settings. */
+/* DHCP option blocks and packets: build, parse, RFC 3396, store as settings. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +20,7 @@ const uint16_t dhcp_client_architecture __weak = 0;
  * Building
  */
 
-void dhcpopt_build_init(struct dhcp_option_builder *b, void *data,
-			size_t max)
+void dhcpopt_build_init(struct dhcp_option_builder *b, void *data, size_t max)
 {
 	b->data = data;
 	b->max = max;
@@ -72,7 +71,7 @@ static long last_option(struct dhcp_option_builder *b)
 		pos += (b->data[pos] == DHCP_PAD) ? 1 : 2U + b->data[pos + 1];
 	}
 	return (prev == (size_t)-1 || b->data[prev] == DHCP_PAD) ? -1
-								  : (long)prev;
+								 : (long)prev;
 }
 
 /** Append an encapsulated option inside the trailing encapsulator, or anew */
@@ -133,7 +132,7 @@ int dhcpopt_append_u8(struct dhcp_option_builder *b, unsigned int tag,
 int dhcpopt_append_u16(struct dhcp_option_builder *b, unsigned int tag,
 		       uint16_t value)
 {
-	uint8_t raw[2] = { (uint8_t)(value >> 8), (uint8_t)value };
+	uint8_t raw[2] = {(uint8_t)(value >> 8), (uint8_t)value};
 
 	return dhcpopt_append(b, tag, raw, sizeof(raw));
 }
@@ -310,8 +309,7 @@ static int view_add_area(struct dhcp_packet_view *view, const void *data,
 	return 0;
 }
 
-int dhcppkt_parse(struct dhcp_packet_view *view, const void *data,
-		  size_t len)
+int dhcppkt_parse(struct dhcp_packet_view *view, const void *data, size_t len)
 {
 	const struct dhcphdr *hdr = data;
 	uint8_t overload;
@@ -332,8 +330,8 @@ int dhcppkt_parse(struct dhcp_packet_view *view, const void *data,
 		view->overload = overload;
 	else if (areas_fetch(view->area, 1, DHCP_OVERLOAD, NULL, 0) >= 0)
 		return errctx(-EINVAL, "DHCP overload option is malformed");
-	if (view->overload & ~(unsigned int)(DHCP_OVERLOAD_FILE |
-					     DHCP_OVERLOAD_SNAME))
+	if (view->overload &
+	    ~(unsigned int)(DHCP_OVERLOAD_FILE | DHCP_OVERLOAD_SNAME))
 		return errctx(-EINVAL, "DHCP overload %u is invalid",
 			      view->overload);
 	if ((view->overload & DHCP_OVERLOAD_FILE) &&
@@ -360,19 +358,37 @@ unsigned int dhcppkt_msgtype(const struct dhcp_packet_view *view)
 
 /** What the client asks servers for (option 55), in iPXE's spirit */
 static const uint8_t dhcp_request_list[] = {
-	DHCP_SUBNET_MASK, DHCP_ROUTERS, DHCP_DNS_SERVERS, DHCP_LOG_SERVERS,
-	DHCP_HOST_NAME, DHCP_DOMAIN_NAME, DHCP_ROOT_PATH, DHCP_MTU,
-	DHCP_NTP_SERVERS, DHCP_VENDOR_ENCAP, DHCP_VENDOR_CLASS_ID,
-	DHCP_TFTP_SERVER_NAME, DHCP_BOOTFILE_NAME, DHCP_DOMAIN_SEARCH,
-	128, 129, 130, 131, 132, 133, 134, 135, /* PXE vendor options */
-	DHCP_EB_ENCAP, DHCP_ISCSI_INITIATOR_IQN,
+	DHCP_SUBNET_MASK,
+	DHCP_ROUTERS,
+	DHCP_DNS_SERVERS,
+	DHCP_LOG_SERVERS,
+	DHCP_HOST_NAME,
+	DHCP_DOMAIN_NAME,
+	DHCP_ROOT_PATH,
+	DHCP_MTU,
+	DHCP_NTP_SERVERS,
+	DHCP_VENDOR_ENCAP,
+	DHCP_VENDOR_CLASS_ID,
+	DHCP_TFTP_SERVER_NAME,
+	DHCP_BOOTFILE_NAME,
+	DHCP_DOMAIN_SEARCH,
+	128,
+	129,
+	130,
+	131,
+	132,
+	133,
+	134,
+	135, /* PXE vendor options */
+	DHCP_EB_ENCAP,
+	DHCP_ISCSI_INITIATOR_IQN,
 };
 
 /** The fixed options 60, 93, 94 that say "a PXE client of this kind" */
 static void append_pxe_identity(struct dhcp_option_builder *b)
 {
-	static const uint8_t ndi[] = { DHCP_NDI_TYPE, DHCP_NDI_MAJOR,
-				       DHCP_NDI_MINOR };
+	static const uint8_t ndi[] = {DHCP_NDI_TYPE, DHCP_NDI_MAJOR,
+				      DHCP_NDI_MINOR};
 	char vci[40];
 	int len;
 
@@ -431,9 +447,9 @@ static void append_features(struct dhcp_option_builder *b,
 	struct dhcp_feature *feature;
 	uint8_t version[3], busid[5];
 
-	for_each_table_entry(feature, DHCP_FEATURES)
-		dhcpopt_append_u8(b, DHCP_ENCAP_OPT(DHCP_EB_ENCAP,
-						    feature->tag), 1);
+	for_each_table_entry (feature, DHCP_FEATURES)
+		dhcpopt_append_u8(
+			b, DHCP_ENCAP_OPT(DHCP_EB_ENCAP, feature->tag), 1);
 	if (fetch_setting(&netdev->settings.settings, &busid_setting, NULL,
 			  NULL, busid, sizeof(busid)) == (int)sizeof(busid))
 		dhcpopt_append(b, DHCP_EB_BUS_ID, busid, sizeof(busid));
@@ -523,7 +539,7 @@ static int store_tag(struct settings *settings, unsigned int tag,
 	if (!len)
 		return 0;
 	memset(&setting, 0, sizeof(setting));
-	for_each_table_entry(def, SETTINGS) {
+	for_each_table_entry (def, SETTINGS) {
 		if (def->tag == tag && !def->scope) {
 			setting = *def;
 			break;
@@ -532,7 +548,8 @@ static int store_tag(struct settings *settings, unsigned int tag,
 	if (!setting.name) {
 		if (DHCP_ENCAPSULATOR(tag))
 			snprintf(name, sizeof(name), "%u.%u",
-				 DHCP_ENCAPSULATOR(tag), DHCP_ENCAPSULATED(tag));
+				 DHCP_ENCAPSULATOR(tag),
+				 DHCP_ENCAPSULATED(tag));
 		else
 			snprintf(name, sizeof(name), "%u", tag);
 		setting.name = name;
@@ -556,7 +573,7 @@ static int store_inner(void *ctx_ptr, unsigned int inner)
 {
 	struct store_ctx *ctx = ctx_ptr;
 	unsigned int tag = DHCP_ENCAP_OPT(ctx->outer_tag, inner);
-	int len = dhcpopt_fetch(ctx->outer, ctx->outer_len, tag, NULL, 0);
+	int len = dhcpopt_fetch(ctx->outer, ctx->outer_len, inner, NULL, 0);
 	uint8_t *value;
 	int rc;
 
@@ -564,7 +581,7 @@ static int store_inner(void *ctx_ptr, unsigned int inner)
 		return 0;
 	if (!(value = malloc((size_t)len)))
 		return -ENOMEM;
-	dhcpopt_fetch(ctx->outer, ctx->outer_len, tag, value, (size_t)len);
+	dhcpopt_fetch(ctx->outer, ctx->outer_len, inner, value, (size_t)len);
 	rc = store_tag(ctx->settings, tag, value, (size_t)len);
 	free(value);
 	return rc;
@@ -613,11 +630,10 @@ static int store_addr(struct settings *settings, const struct setting *def,
 	return store_setting(settings, def, &addr, sizeof(addr));
 }
 
-int dhcp_store_packet(struct settings *settings, const void *data,
-		      size_t len)
+int dhcp_store_packet(struct settings *settings, const void *data, size_t len)
 {
 	struct dhcp_packet_view view;
-	struct store_ctx ctx = { .settings = settings, .view = &view };
+	struct store_ctx ctx = {.settings = settings, .view = &view};
 	const struct dhcphdr *hdr = data;
 	unsigned int i;
 	int rc;

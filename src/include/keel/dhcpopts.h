@@ -1,4 +1,4 @@
-/* DHCP option blocks: building and parsing options, RFC 3396 long options, overload. */
+/* DHCP option blocks: build and parse, RFC 3396 long options, overload. */
 #ifndef KEEL_DHCPOPTS_H
 #define KEEL_DHCPOPTS_H
 #include <stddef.h>
@@ -35,8 +35,7 @@ struct dhcp_option_builder {
 };
 
 /** Start an empty block in @data of @max bytes */
-void dhcpopt_build_init(struct dhcp_option_builder *b, void *data,
-			size_t max);
+void dhcpopt_build_init(struct dhcp_option_builder *b, void *data, size_t max);
 /**
  * Append an option; a value over 255 bytes becomes several options with
  * the same tag (RFC 3396). An encapsulated tag is appended inside a
@@ -99,8 +98,7 @@ struct dhcp_packet_view {
  * @ret rc	0, or -EINVAL (too short, bad magic, an option overruns
  *		its area, bad overload)
  */
-int dhcppkt_parse(struct dhcp_packet_view *view, const void *data,
-		  size_t len);
+int dhcppkt_parse(struct dhcp_packet_view *view, const void *data, size_t len);
 
 /**
  * Fetch an option's value, concatenated over every instance (RFC 3396).
@@ -166,7 +164,6 @@ int dhcp_create_request(struct net_device *netdev, unsigned int msgtype,
  *
  * @ret rc	0, -EINVAL for a malformed packet (nothing stored), -ENOMEM
  */
-int dhcp_store_packet(struct settings *settings, const void *data,
-		      size_t len);
+int dhcp_store_packet(struct settings *settings, const void *data, size_t len);
 
 #endif /* KEEL_DHCPOPTS_H */

@@ -34,7 +34,7 @@
 #define PXEBS_MAX_SERVERS 8
 /** Priorities: PXE answers win over the lease's boot information */
 #define PROXYDHCP_PRIORITY 1
-#define PXEBS_PRIORITY 2
+#define PXEBS_PRIORITY	   2
 
 struct dhcp_session;
 
@@ -85,12 +85,16 @@ struct dhcp_session {
 	unsigned int discovers;
 	/** NAKs and other restarts */
 	unsigned int restarts;
+	/** The outcome has been reported */
+	int finished;
 
 	/** Chosen offer: server identifier and address */
 	struct in_addr server;
 	struct in_addr offered;
-	/** The chosen offer says PXEClient */
+	/** The chosen offer says PXEClient but names no boot file */
 	int pxe_offer;
+	/** Waiting (once) for ProxyDHCP offers */
+	int proxy_wait;
 	/** 175.176: do not wait for ProxyDHCP */
 	int no_pxedhcp;
 
@@ -144,11 +148,21 @@ static void dhcp_free(struct refcnt *refcnt)
 /** End the session with @rc */
 static void dhcp_finished(struct dhcp_session *dhcp, int rc)
 {
+	/* Peers close back while we shut down: only the first end counts */
+	if (dhcp->finished)
+		return;
+	dhcp->finished = 1;
 	DBGC(dhcp, "DHCP %s finished: %s\n", dhcp->netdev->name,
 	     rc ? strerror(rc) : "ok");
 	timer_stop(&dhcp->timer);
 	intf_shutdown(&dhcp->xfer, rc);
 	intf_shutdown(&dhcp->job, rc);
+}
+
+/** A fresh transaction ID */
+static uint32_t dhcp_new_xid(void)
+{
+	return (uint32_t)random() ^ ((uint32_t)random() << 16);
 }
 
 /** Seconds since the session began, for the "secs" field */
@@ -212,8 +226,8 @@ static int dhcp_tx(struct dhcp_session *dhcp)
 	iobuf = xfer_alloc_iob(&dhcp->xfer, DHCP_MAX_LEN);
 	if (!iobuf)
 		return -ENOMEM;
-	len = dhcp_create_request(dhcp->netdev, dhcp->state->msgtype,
-				  dhcp->xid, dhcp_secs(dhcp), ciaddr, extra,
+	len = dhcp_create_request(dhcp->netdev, dhcp->state->msgtype, dhcp->xid,
+				  dhcp_secs(dhcp), ciaddr, extra,
 				  (size_t)len - 1, iob_put(iobuf, DHCP_MAX_LEN),
 				  DHCP_MAX_LEN);
 	if (len < 0) {
@@ -280,9 +294,8 @@ static void dhcp_settings_free(struct refcnt *refcnt)
  * Store a packet in a new block and register it, replacing any block of
  * the same name (so a renewed lease replaces the old one at once).
  */
-static int dhcp_register(const void *data, size_t len,
-			 struct settings *parent, const char *name,
-			 int priority)
+static int dhcp_register(const void *data, size_t len, struct settings *parent,
+			 const char *name, int priority)
 {
 	struct dhcp_settings *block = zalloc(sizeof(*block));
 	int rc;
@@ -292,7 +305,11 @@ static int dhcp_register(const void *data, size_t len,
 	ref_init(&block->refcnt, dhcp_settings_free);
 	generic_settings_init(&block->generic, &block->refcnt);
 	block->generic.settings.priority = priority;
-	if ((rc = dhcp_store_packet(&block->generic.settings, data, len)) == 0)
+	rc = dhcp_store_packet(&block->generic.settings, data, len);
+	/* A PXE server's yiaddr is not an address to use */
+	if (rc == 0 && priority)
+		rc = delete_setting(&block->generic.settings, &ip_setting);
+	if (rc == 0)
 		rc = register_settings(&block->generic.settings, parent, name);
 	ref_put(&block->refcnt);
 	return rc;
@@ -302,7 +319,7 @@ static int dhcp_register(const void *data, size_t len,
 static struct in_addr dhcp_addr_opt(const struct dhcp_packet_view *view,
 				    unsigned int tag)
 {
-	struct in_addr addr = { 0 };
+	struct in_addr addr = {0};
 
 	if (dhcppkt_fetch(view, tag, &addr, sizeof(addr)) != sizeof(addr))
 		addr.s_addr = 0;
@@ -347,8 +364,8 @@ static int dhcp_discovery_tx(struct dhcp_session *dhcp,
 }
 
 /** Keep a ProxyDHCP offer (the first one wins) */
-static void dhcp_keep_proxy(struct dhcp_session *dhcp,
-			    struct io_buffer *iobuf, struct in_addr server)
+static void dhcp_keep_proxy(struct dhcp_session *dhcp, struct io_buffer *iobuf,
+			    struct in_addr server)
 {
 	if (dhcp->proxy_offer || !server.s_addr)
 		return;
@@ -359,13 +376,32 @@ static void dhcp_keep_proxy(struct dhcp_session *dhcp,
 	     inet_ntoa(server));
 }
 
+/** Record the first usable offer */
+static void dhcp_take_offer(struct dhcp_session *dhcp,
+			    const struct dhcp_packet_view *view,
+			    struct in_addr server_id, int pxe)
+{
+	uint8_t no_pxedhcp = 0;
+
+	dhcp->server = server_id;
+	dhcp->offered = view->hdr->yiaddr;
+	dhcppkt_fetch(view, DHCP_EB_NO_PXEDHCP, &no_pxedhcp, 1);
+	dhcp->no_pxedhcp = no_pxedhcp;
+	/* PXEClient, naming neither a boot file nor boot servers: PXE
+	 * answers (ProxyDHCP) are to come */
+	dhcp->pxe_offer = pxe && !dhcp_has_file(view) &&
+			  !dhcp_has_pxe_menu(view) && !dhcp->no_pxedhcp;
+	DBGC(dhcp, "DHCP %s offer of %s", dhcp->netdev->name,
+	     inet_ntoa(dhcp->offered));
+	DBG(" from %s%s\n", inet_ntoa(server_id), pxe ? " (PXE)" : "");
+}
+
 static void dhcp_discovery_rx(struct dhcp_session *dhcp,
 			      struct io_buffer *iobuf,
 			      const struct dhcp_packet_view *view,
 			      const struct sockaddr_in *src,
 			      unsigned int msgtype, struct in_addr server_id)
 {
-	uint8_t no_pxedhcp = 0;
 	int pxe = dhcp_is_pxe(view);
 
 	if (msgtype != DHCPOFFER || !server_id.s_addr)
@@ -375,28 +411,15 @@ static void dhcp_discovery_rx(struct dhcp_session *dhcp,
 		if (pxe)
 			dhcp_keep_proxy(dhcp, iobuf, server_id);
 	} else if (!dhcp->offered.s_addr) {
-		dhcp->server = server_id;
-		dhcp->offered = view->hdr->yiaddr;
-		dhcp->pxe_offer = pxe;
-		dhcppkt_fetch(view, DHCP_EB_NO_PXEDHCP, &no_pxedhcp, 1);
-		dhcp->no_pxedhcp = no_pxedhcp;
-		DBGC(dhcp, "DHCP %s offer of %s from %s%s\n",
-		     dhcp->netdev->name, inet_ntoa(dhcp->offered),
-		     inet_ntoa(server_id), pxe ? " (PXE)" : "");
-		/* A PXE offer may stand for a ProxyDHCP on the same server */
-		if (pxe && !dhcp_has_file(view))
-			dhcp_keep_proxy(dhcp, iobuf, server_id);
+		dhcp_take_offer(dhcp, view, server_id, pxe);
 	}
 	if (!dhcp->offered.s_addr)
 		return;
 	/* Take the offer now unless ProxyDHCP offers are worth waiting for */
-	if (dhcp->no_pxedhcp || !dhcp->pxe_offer || dhcp_has_file(view) ||
-	    (dhcp->proxy_server.s_addr &&
-	     dhcp->proxy_server.s_addr != dhcp->server.s_addr)) {
+	if (!dhcp->pxe_offer || dhcp->proxy_offer) {
 		dhcp_set_state(dhcp, &dhcp_state_request, dhcp->timeout);
-	} else if (dhcp->tries && !dhcp->proxy_offer) {
-		timer_start(&dhcp->timer, DHCP_PROXY_WAIT_MS * TICKS_PER_MS);
-	} else {
+	} else if (!dhcp->proxy_wait) {
+		dhcp->proxy_wait = 1;
 		timer_start(&dhcp->timer, DHCP_PROXY_WAIT_MS * TICKS_PER_MS);
 	}
 }
@@ -442,8 +465,7 @@ static int dhcp_request_tx(struct dhcp_session *dhcp,
 /** What follows a lease: ProxyDHCP, boot server discovery, or nothing */
 static void dhcp_after_lease(struct dhcp_session *dhcp);
 
-static void dhcp_request_ack(struct dhcp_session *dhcp,
-			     struct io_buffer *iobuf,
+static void dhcp_request_ack(struct dhcp_session *dhcp, struct io_buffer *iobuf,
 			     const struct dhcp_packet_view *view)
 {
 	int rc;
@@ -454,20 +476,16 @@ static void dhcp_request_ack(struct dhcp_session *dhcp,
 		dhcp_finished(dhcp, rc);
 		return;
 	}
-	DBGC(dhcp, "DHCP %s lease of %s from %s\n", dhcp->netdev->name,
-	     inet_ntoa(view->hdr->yiaddr), inet_ntoa(dhcp->server));
-	/* ProxyDHCP is only needed if the ACK itself does not say enough */
-	if (dhcp->proxy_server.s_addr == dhcp->server.s_addr &&
-	    (dhcp_has_file(view) || dhcp_has_pxe_menu(view))) {
-		free_iob(dhcp->proxy_offer);
-		dhcp->proxy_offer = NULL;
-		dhcp->proxy_server.s_addr = 0;
-	}
+	DBGC(dhcp, "DHCP %s lease of %s", dhcp->netdev->name,
+	     inet_ntoa(view->hdr->yiaddr));
+	DBG(" from %s\n", inet_ntoa(dhcp->server));
+	/* ProxyDHCP on the DHCP server only if the ACK does not say enough */
+	if (dhcp_has_file(view) || dhcp_has_pxe_menu(view))
+		dhcp->pxe_offer = 0;
 	dhcp_after_lease(dhcp);
 }
 
-static void dhcp_request_rx(struct dhcp_session *dhcp,
-			    struct io_buffer *iobuf,
+static void dhcp_request_rx(struct dhcp_session *dhcp, struct io_buffer *iobuf,
 			    const struct dhcp_packet_view *view,
 			    const struct sockaddr_in *src, unsigned int msgtype,
 			    struct in_addr server_id)
@@ -486,23 +504,27 @@ static void dhcp_request_rx(struct dhcp_session *dhcp,
 		DBGC(dhcp, "DHCP %s NAK from %s\n", dhcp->netdev->name,
 		     inet_ntoa(server_id));
 		if (++dhcp->restarts > 3) {
-			dhcp_finished(dhcp, errctx(-ECONNREFUSED,
-				"DHCP server %s refused the lease",
-				inet_ntoa(server_id)));
+			dhcp_finished(dhcp,
+				      errctx(-ECONNREFUSED,
+					     "DHCP server %s refused the lease",
+					     inet_ntoa(server_id)));
 			return;
 		}
 		dhcp->offered.s_addr = 0;
 		dhcp->server.s_addr = 0;
+		dhcp->proxy_wait = 0;
+		dhcp->xid = dhcp_new_xid();
 		dhcp_set_state(dhcp, &dhcp_state_discovery, dhcp->timeout);
 	}
 }
 
 static void dhcp_request_timeout(struct dhcp_session *dhcp)
 {
-	dhcp_finished(dhcp, errctx(-ETIMEDOUT,
-		"no DHCP acknowledgement from %s after %u %s",
-		inet_ntoa(dhcp->server), dhcp->tries,
-		dhcp->tries == 1 ? "try" : "tries"));
+	dhcp_finished(dhcp,
+		      errctx(-ETIMEDOUT,
+			     "no DHCP acknowledgement from %s after %u %s",
+			     inet_ntoa(dhcp->server), dhcp->tries,
+			     dhcp->tries == 1 ? "try" : "tries"));
 }
 
 static const struct dhcp_state dhcp_state_request = {
@@ -520,10 +542,10 @@ static const struct dhcp_state dhcp_state_request = {
 /** Our address from the lease, as ciaddr */
 static uint32_t dhcp_our_addr(struct dhcp_session *dhcp)
 {
-	struct in_addr addr = { 0 };
+	struct in_addr addr = {0};
 
-	fetch_setting(&dhcp->netdev->settings.settings, &ip_setting, NULL,
-		      NULL, &addr, sizeof(addr));
+	fetch_setting(&dhcp->netdev->settings.settings, &ip_setting, NULL, NULL,
+		      &addr, sizeof(addr));
 	return addr.s_addr;
 }
 
@@ -552,13 +574,10 @@ static void dhcp_proxy_rx(struct dhcp_session *dhcp, struct io_buffer *iobuf,
 		return;
 	rc = dhcp_register(iobuf->data, iob_len(iobuf), NULL, "proxydhcp",
 			   PROXYDHCP_PRIORITY);
-	free_iob(dhcp->proxy_offer);
-	dhcp->proxy_offer = NULL;
 	if (rc) {
 		dhcp_finished(dhcp, rc);
 		return;
 	}
-	dhcp->proxy_server.s_addr = 0;
 	dhcp_after_lease(dhcp);
 }
 
@@ -567,7 +586,6 @@ static void dhcp_proxy_timeout(struct dhcp_session *dhcp)
 	DBGC(dhcp, "DHCP %s no ProxyDHCP answer from %s\n", dhcp->netdev->name,
 	     inet_ntoa(dhcp->proxy_server));
 	/* The offer, if it came from elsewhere, is the best we have */
-	dhcp->proxy_server.s_addr = 0;
 	dhcp_after_lease(dhcp);
 }
 
@@ -587,8 +605,8 @@ static int dhcp_pxebs_tx(struct dhcp_session *dhcp,
 			 struct dhcp_option_builder *b,
 			 struct sockaddr_in *peer, uint32_t *ciaddr)
 {
-	uint8_t item[4] = { (uint8_t)(dhcp->pxe_type >> 8),
-			    (uint8_t)dhcp->pxe_type, 0, 0 };
+	uint8_t item[4] = {(uint8_t)(dhcp->pxe_type >> 8),
+			   (uint8_t)dhcp->pxe_type, 0, 0};
 	unsigned int n = dhcp->num_pxe_servers;
 
 	*ciaddr = dhcp_our_addr(dhcp);
@@ -646,8 +664,8 @@ static const struct dhcp_state dhcp_state_pxebs = {
 static int dhcp_pxebs_servers(struct dhcp_session *dhcp)
 {
 	uint8_t list[255], control = 0;
-	struct setting setting = { .tag = DHCP_PXE_BOOT_SERVERS };
-	struct setting ctl = { .tag = DHCP_PXE_DISCOVERY_CONTROL };
+	struct setting setting = {.tag = DHCP_PXE_BOOT_SERVERS};
+	struct setting ctl = {.tag = DHCP_PXE_DISCOVERY_CONTROL};
 	int len, pos, count;
 
 	dhcp->num_pxe_servers = 0;
@@ -676,7 +694,7 @@ static int dhcp_pxebs_servers(struct dhcp_session *dhcp)
 /** The first boot menu item's type, or 0 (local boot, or no menu) */
 static unsigned int dhcp_pxe_menu_first(void)
 {
-	struct setting setting = { .tag = DHCP_PXE_BOOT_MENU };
+	struct setting setting = {.tag = DHCP_PXE_BOOT_MENU};
 	uint8_t menu[3];
 
 	if (fetch_setting(NULL, &setting, NULL, NULL, menu, sizeof(menu)) < 3)
@@ -684,19 +702,47 @@ static unsigned int dhcp_pxe_menu_first(void)
 	return (unsigned int)(menu[0] << 8) | menu[1];
 }
 
+/**
+ * Use a ProxyDHCP offer from another server: keep it as "proxydhcp", and
+ * ask its port 4011 only if it names neither a boot file nor a menu.
+ *
+ * @ret ask	true if a ProxyDHCPREQUEST is needed
+ */
+static int dhcp_use_proxy_offer(struct dhcp_session *dhcp)
+{
+	struct io_buffer *offer = dhcp->proxy_offer;
+	struct dhcp_packet_view view;
+	int ask, rc;
+
+	dhcp->proxy_offer = NULL;
+	if (dhcppkt_parse(&view, offer->data, iob_len(offer)) != 0) {
+		free_iob(offer);
+		return 0;
+	}
+	ask = !dhcp_has_file(&view) && !dhcp_has_pxe_menu(&view);
+	if ((rc = dhcp_register(offer->data, iob_len(offer), NULL, "proxydhcp",
+				PROXYDHCP_PRIORITY)) != 0)
+		DBGC(dhcp, "DHCP could not keep the ProxyDHCP offer: %s\n",
+		     strerror(rc));
+	free_iob(offer);
+	return ask;
+}
+
 static void dhcp_after_lease(struct dhcp_session *dhcp)
 {
 	struct setting filename = filename_setting;
-	int rc;
 
-	if (dhcp->proxy_server.s_addr) {
-		/* A ProxyDHCP offer from elsewhere counts as an answer */
-		if (dhcp->proxy_offer &&
-		    (rc = dhcp_register(dhcp->proxy_offer->data,
-					iob_len(dhcp->proxy_offer), NULL,
-					"proxydhcp", PROXYDHCP_PRIORITY)) != 0)
-			DBGC(dhcp, "DHCP could not keep the ProxyDHCP offer: "
-			     "%s\n", strerror(rc));
+	if (dhcp->proxy_offer) {
+		dhcp->pxe_offer = 0;
+		if (dhcp_use_proxy_offer(dhcp)) {
+			dhcp_set_state(dhcp, &dhcp_state_proxy,
+				       DHCP_PXE_TIMEOUT_MS * TICKS_PER_MS);
+			return;
+		}
+	} else if (dhcp->pxe_offer) {
+		/* A PXE offer with nothing to boot: ProxyDHCP on the server */
+		dhcp->pxe_offer = 0;
+		dhcp->proxy_server = dhcp->server;
 		dhcp_set_state(dhcp, &dhcp_state_proxy,
 			       DHCP_PXE_TIMEOUT_MS * TICKS_PER_MS);
 		return;
@@ -754,7 +800,7 @@ done:
 
 static void dhcp_close(struct dhcp_session *dhcp, int rc)
 {
-	dhcp_finished(dhcp, rc);
+	dhcp_finished(dhcp, rc ? rc : -ECONNABORTED);
 }
 
 static struct interface_operation dhcp_xfer_ops[] = {
@@ -784,7 +830,7 @@ static struct dhcp_session *dhcp_create(struct net_device *netdev, int *rc)
 	intf_init(&dhcp->xfer, &dhcp_xfer_desc, &dhcp->refcnt);
 	timer_init(&dhcp->timer, dhcp_timer_expired, &dhcp->refcnt);
 	dhcp->netdev = netdev_get(netdev);
-	dhcp->xid = (uint32_t)random() ^ ((uint32_t)random() << 16);
+	dhcp->xid = dhcp_new_xid();
 	dhcp->start = currticks();
 	memset(&local, 0, sizeof(local));
 	local.sin_family = AF_INET;
@@ -809,8 +855,8 @@ static unsigned long dhcp_timeout_ticks(unsigned long timeout_ms)
 {
 	unsigned long value;
 
-	if (!timeout_ms && fetch_uint_setting(NULL, &dhcp_timeout_setting,
-					      &value) >= 0)
+	if (!timeout_ms &&
+	    fetch_uint_setting(NULL, &dhcp_timeout_setting, &value) >= 0)
 		timeout_ms = value;
 	if (!timeout_ms)
 		timeout_ms = DHCP_DEFAULT_TIMEOUT_MS;
@@ -843,8 +889,10 @@ int start_pxebs(struct interface *job, struct net_device *netdev,
 	dhcp->pxe_type = pxe_type;
 	dhcp->pxebs_only = 1;
 	if ((rc = dhcp_pxebs_servers(dhcp)) != 0) {
-		rc = errctx(-ENOENT, "no PXE boot server is listed for type "
-				     "%u", pxe_type);
+		rc = errctx(-ENOENT,
+			    "no PXE boot server is listed for type "
+			    "%u",
+			    pxe_type);
 		dhcp_finished(dhcp, rc);
 		ref_put(&dhcp->refcnt);
 		return rc;
