@@ -69,6 +69,13 @@ int linux_tap_open(const char *ifname);
 long linux_tap_read(int fd, void *buf, unsigned long len);
 /** Write one frame; returns 0 or -1 */
 int linux_tap_write(int fd, const void *buf, unsigned long len);
+/**
+ * Whether a TAP device can pass traffic yet: its operational state is up
+ * and, if it is a bridge port, the port is forwarding.
+ *
+ * @ret up	1 if up, 0 if not yet
+ */
+int linux_tap_link_up(const char *ifname);
 /** Detach from a TAP device */
 void linux_tap_close(int fd);
 

@@ -8,6 +8,7 @@
 #include <keel/iobuf.h>
 #include <keel/linux.h>
 #include <keel/netdevice.h>
+#include <keel/timer.h>
 #include "linux_api.h"
 
 /** Frames read per poll, so one busy device cannot starve the rest */
@@ -16,7 +17,12 @@
 struct tap_nic {
 	char ifname[16];
 	int fd;
+	/** When the link state was last looked at, while it is down */
+	unsigned long link_checked;
 };
+
+/** How often to look at a down link's state */
+#define TAP_LINK_POLL_MS 5
 
 static int tap_open(struct net_device *netdev)
 {
@@ -26,7 +32,8 @@ static int tap_open(struct net_device *netdev)
 	if (tap->fd < 0)
 		return errctx(-ENODEV, "cannot attach to TAP device %s",
 			      tap->ifname);
-	netdev_link_up(netdev);
+	/* Like a real NIC, the link comes up once it can pass traffic */
+	tap->link_checked = 0;
 	return 0;
 }
 
@@ -62,6 +69,12 @@ static void tap_poll(struct net_device *netdev)
 	unsigned int budget = TAP_RX_BUDGET;
 	long len;
 
+	if (!netdev_link_ok(netdev) &&
+	    currticks() - tap->link_checked >= TAP_LINK_POLL_MS) {
+		tap->link_checked = currticks();
+		if (linux_tap_link_up(tap->ifname))
+			netdev_link_up(netdev);
+	}
 	while (budget--) {
 		iobuf = alloc_iob(netdev->max_pkt_len + 64);
 		if (!iobuf)

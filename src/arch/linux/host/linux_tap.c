@@ -55,6 +55,37 @@ int linux_tap_write(int fd, const void *buf, unsigned long len)
 	return (n == (ssize_t)len) ? 0 : -1;
 }
 
+/** Read the first word of a sysfs attribute of an interface, or "" */
+static void tap_sysfs(const char *ifname, const char *attr, char *buf,
+		      size_t len)
+{
+	char path[128];
+	FILE *file;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
+	file = fopen(path, "r");
+	if (!file)
+		return;
+	if (!fgets(buf, (int)len, file))
+		buf[0] = '\0';
+	fclose(file);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+int linux_tap_link_up(const char *ifname)
+{
+	char state[32];
+
+	tap_sysfs(ifname, "operstate", state, sizeof(state));
+	/* No sysfs at all: nothing to wait for */
+	if (state[0] && strcmp(state, "up") != 0 && strcmp(state, "unknown") != 0)
+		return 0;
+	/* Bridge port states: 3 is forwarding */
+	tap_sysfs(ifname, "brport/state", state, sizeof(state));
+	return !state[0] || strcmp(state, "3") == 0;
+}
+
 void linux_tap_close(int fd)
 {
 	close(fd);
