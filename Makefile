@@ -270,8 +270,9 @@ demo:
 	@echo "make demo boots keel.iso in QEMU; it arrives with the BIOS platform (issue 6)."
 	@echo "Today: 'make && bin-x86_64-linux/keel.linux' runs Keel as a Linux process."
 
-bench:
-	@echo "Benchmarks arrive with the network stack (issue 4)."
+# make bench: figures printed side by side, never asserted (needs root)
+bench: $(linux_BIN)/keel.linux
+	tests/lab/bench
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
