@@ -43,6 +43,8 @@ REQUIRE_OBJECT(dhcp);
 REQUIRE_OBJECT(dns);
 REQUIRE_OBJECT(dhcp_cmd);
 REQUIRE_OBJECT(nslookup_cmd);
+REQUIRE_OBJECT(tftp);
+REQUIRE_OBJECT(digest_cmd);
 
 /* The host build: its platform services (linked through tables) */
 #ifdef PLATFORM_LINUX

@@ -54,10 +54,20 @@ static void numeric_step(struct numeric_resolv *numeric)
 	intf_shutdown(&numeric->resolv, 0);
 }
 
+/** The requester gave up before the answer went out */
+static void numeric_close(struct numeric_resolv *numeric, int rc)
+{
+	process_del(&numeric->process);
+	intf_shutdown(&numeric->resolv, rc);
+}
+
 static const struct process_descriptor numeric_process_desc =
 	PROC_DESC_ONCE(struct numeric_resolv, process, numeric_step);
+static struct interface_operation numeric_resolv_ops[] = {
+	INTF_OP(intf_close, struct numeric_resolv *, numeric_close),
+};
 static struct interface_descriptor numeric_resolv_desc =
-	INTF_DESC_PURE(struct numeric_resolv, resolv);
+	INTF_DESC(struct numeric_resolv, resolv, numeric_resolv_ops);
 
 static int numeric_resolv(struct interface *resolv_intf, const char *name,
 			  struct sockaddr *sa)

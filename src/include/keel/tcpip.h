@@ -72,7 +72,11 @@ int tcpip_tx(struct io_buffer *iobuf, struct tcpip_protocol *tcpip_protocol,
 	     struct net_device *netdev, uint16_t *trans_csum);
 /** The device a destination would use, or NULL */
 struct net_device *tcpip_netdev(struct sockaddr_tcpip *st_dest);
-/** Path MTU to a destination (the device MTU), or 0 if unroutable */
+/**
+ * Room for a transport's header and data to a destination: the device MTU
+ * less the network-layer header (1480 for IPv4 over Ethernet), or 0 if the
+ * destination is unroutable.
+ */
 size_t tcpip_mtu(struct sockaddr_tcpip *st_dest);
 
 /**
