@@ -35,6 +35,7 @@ REQUIRE_OBJECT(arp);
 REQUIRE_OBJECT(ipv4);
 REQUIRE_OBJECT(icmp);
 REQUIRE_OBJECT(udp);
+REQUIRE_OBJECT(tcp);
 REQUIRE_OBJECT(resolv);
 REQUIRE_OBJECT(ifmgmt_cmd);
 REQUIRE_OBJECT(route_cmd);
@@ -45,6 +46,11 @@ REQUIRE_OBJECT(dhcp_cmd);
 REQUIRE_OBJECT(nslookup_cmd);
 REQUIRE_OBJECT(tftp);
 REQUIRE_OBJECT(digest_cmd);
+
+/* Downloads and images */
+REQUIRE_OBJECT(image_cmd);
+REQUIRE_OBJECT(param_cmd);
+REQUIRE_OBJECT(autoboot);
 
 /* The host build: its platform services (linked through tables) */
 #ifdef PLATFORM_LINUX

@@ -59,14 +59,13 @@ int puts(const char *s)
 	return 0;
 }
 
-int console_getchar(void)
+/** Read a byte from the first console driver that has one, or -1 */
+static int console_driver_getchar(void)
 {
 	struct console_driver *console;
 	int c;
 
-	if (npushback)
-		return pushback[--npushback];
-	for_each_table_entry (console, CONSOLES) {
+	for_each_table_entry(console, CONSOLES) {
 		if (console->disabled || !console->getchar)
 			continue;
 		c = console->getchar();
@@ -74,6 +73,13 @@ int console_getchar(void)
 			return c;
 	}
 	return -1;
+}
+
+int console_getchar(void)
+{
+	if (npushback)
+		return pushback[--npushback];
+	return console_driver_getchar();
 }
 
 int console_input_ended(void)
@@ -116,13 +122,13 @@ int console_interrupted(void)
 	int c;
 
 	step();
+	/* Keys that are not Ctrl-C wait, in order, for whoever reads next */
 	while (npushback < ARRAY_SIZE(pushback)) {
-		c = console_getchar();
+		c = console_driver_getchar();
 		if (c < 0)
 			return 0;
 		if (c == CTRL('C'))
 			return 1;
-		/* Keep it for whoever reads keys next (in order) */
 		memmove(&pushback[1], &pushback[0], npushback * sizeof(int));
 		pushback[0] = c;
 		npushback++;

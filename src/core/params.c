@@ -1,4 +1,4 @@
-/* Form parameter lists: named lists of key/value pairs that "##params" URIs submit. */
+/* Form parameter lists: key/value pairs that "##params" URIs submit. */
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -27,7 +27,7 @@ struct parameters *find_parameters(const char *name)
 	struct parameters *params;
 
 	name = params_name(name);
-	list_for_each_entry(params, &parameters_lists, list) {
+	list_for_each_entry (params, &parameters_lists, list) {
 		if (params_name_eq(params->name, name))
 			return params;
 	}
@@ -40,7 +40,7 @@ static void params_free(struct refcnt *refcnt)
 		container_of(refcnt, struct parameters, refcnt);
 	struct parameter *param, *tmp;
 
-	list_for_each_entry_safe(param, tmp, &params->entries, list) {
+	list_for_each_entry_safe (param, tmp, &params->entries, list) {
 		list_del(&param->list);
 		free(param);
 	}
@@ -76,8 +76,8 @@ void destroy_parameters(struct parameters *params)
 	params_put(params);
 }
 
-int add_parameter(struct parameters *params, const char *key,
-		  const char *value, unsigned int flags)
+int add_parameter(struct parameters *params, const char *key, const char *value,
+		  unsigned int flags)
 {
 	size_t klen = strlen(key) + 1, vlen = strlen(value) + 1;
 	struct parameter *param = zalloc(sizeof(*param) + klen + vlen);
@@ -97,7 +97,8 @@ int add_parameter(struct parameters *params, const char *key,
 static size_t params_encode_at(const char *raw, char *buf, size_t len,
 			       size_t used)
 {
-	return uri_encode(URI_FORM, raw, buf ? buf + (used < len ? used : len) : NULL,
+	return uri_encode(URI_FORM, raw,
+			  buf ? buf + (used < len ? used : len) : NULL,
 			  (used < len) ? len - used : 0);
 }
 
@@ -119,7 +120,7 @@ size_t params_format_form(const struct parameters *params, char *buf,
 
 	if (len)
 		buf[0] = '\0';
-	list_for_each_entry(param, &params->entries, list) {
+	list_for_each_entry (param, &params->entries, list) {
 		if (!(param->flags & PARAMETER_FORM))
 			continue;
 		if (used)

@@ -1,4 +1,4 @@
-/* URIs (RFC 3986): parsing, formatting, relative resolution, percent-encoding, and opening by scheme. */
+/* URIs (RFC 3986): parse, format, resolve, percent-encode, open by scheme. */
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
@@ -48,14 +48,10 @@ static size_t out_end(struct uri_out *out)
 
 /** Delimiters each field keeps as they are, beyond the unreserved set */
 static const char *const uri_field_keep[] = {
-	[URI_USER] = "!$&'()*+,;=",
-	[URI_PASSWORD] = "!$&'()*+,;=:",
-	[URI_HOST] = "!$&'()*+,;=",
-	[URI_HOST_LITERAL] = "!$&'()*+,;=:",
-	[URI_PATH] = "!$&'()*+,;=:@/",
-	[URI_QUERY] = "!$&'()*+,;=:@/?",
-	[URI_FRAGMENT] = "!$&'()*+,;=:@/?",
-	[URI_FORM] = "",
+	[URI_USER] = "!$&'()*+,;=",	    [URI_PASSWORD] = "!$&'()*+,;=:",
+	[URI_HOST] = "!$&'()*+,;=",	    [URI_HOST_LITERAL] = "!$&'()*+,;=:",
+	[URI_PATH] = "!$&'()*+,;=:@/",	    [URI_QUERY] = "!$&'()*+,;=:@/?",
+	[URI_FRAGMENT] = "!$&'()*+,;=:@/?", [URI_FORM] = "",
 };
 
 /** True if @c may appear unencoded in @field */
@@ -86,10 +82,9 @@ static void out_encoded(struct uri_out *out, enum uri_field field,
 	}
 }
 
-size_t uri_encode(enum uri_field field, const char *raw, char *buf,
-		  size_t len)
+size_t uri_encode(enum uri_field field, const char *raw, char *buf, size_t len)
 {
-	struct uri_out out = { buf, len, 0 };
+	struct uri_out out = {buf, len, 0};
 
 	out_encoded(&out, field, raw);
 	return out_end(&out);
@@ -116,7 +111,7 @@ static int uri_escape_value(const char *p)
 
 size_t uri_decode(const char *encoded, char *buf, size_t len)
 {
-	struct uri_out out = { buf, len, 0 };
+	struct uri_out out = {buf, len, 0};
 	int value;
 
 	while (*encoded) {
@@ -279,11 +274,33 @@ static void uri_parse_authority(char *auth, struct uri *tmpl)
 	tmpl->host = uri_decode_inplace(hostport);
 }
 
+/** Split "//authority/path?query" (cut up in place) */
+static void uri_parse_hier(char *rest, struct uri *tmpl)
+{
+	char *query, *slash;
+
+	if ((query = strchr(rest, '?'))) {
+		*query = '\0';
+		tmpl->equery = query + 1;
+	}
+	if (rest[0] == '/' && rest[1] == '/') {
+		/* Shift the authority left over the second '/' to end it */
+		rest += 2;
+		slash = rest + strcspn(rest, "/");
+		memmove(rest - 1, rest, (size_t)(slash - rest));
+		slash[-1] = '\0';
+		uri_parse_authority(rest - 1, tmpl);
+		rest = slash;
+	}
+	if (rest[0])
+		tmpl->epath = rest;
+}
+
 struct uri *parse_uri(const char *text)
 {
 	struct uri tmpl;
 	struct uri *uri;
-	char *raw = strdup(text), *rest, *hash, *query, *slash;
+	char *raw = strdup(text), *rest, *hash;
 	size_t scheme_len;
 
 	if (!raw)
@@ -299,26 +316,11 @@ struct uri *parse_uri(const char *text)
 		raw[scheme_len] = '\0';
 		tmpl.scheme = raw;
 		rest = raw + scheme_len + 1;
-		if (rest[0] != '/') {
+		if (rest[0] != '/')
 			tmpl.opaque = rest;
-			goto done;
-		}
 	}
-	if ((query = strchr(rest, '?'))) {
-		*query = '\0';
-		tmpl.equery = query + 1;
-	}
-	if (rest[0] == '/' && rest[1] == '/') {
-		rest += 2;
-		slash = rest + strcspn(rest, "/");
-		memmove(rest - 1, rest, (size_t)(slash - rest));
-		slash[-1] = '\0';
-		uri_parse_authority(rest - 1, &tmpl);
-		rest = slash;
-	}
-	if (rest[0])
-		tmpl.epath = rest;
-done:
+	if (!tmpl.opaque)
+		uri_parse_hier(rest, &tmpl);
 	uri = uri_dup(&tmpl);
 	free(raw);
 	return uri;
@@ -386,7 +388,7 @@ static void format_fragment(struct uri_out *out, const char *efragment)
 
 size_t format_uri(const struct uri *uri, char *buf, size_t len)
 {
-	struct uri_out out = { buf, len, 0 };
+	struct uri_out out = {buf, len, 0};
 
 	if (uri->scheme) {
 		out_str(&out, uri->scheme);
@@ -501,11 +503,12 @@ static char *resolve_path(const char *bpath, int with_authority,
 		bpath = "";
 	if (!rpath)
 		rpath = "";
-	if (rpath[0] != '/') {
+	if (rpath[0] != '/' && with_authority && !bpath[0]) {
+		bpath = "/";
+		keep = 1;
+	} else if (rpath[0] != '/') {
 		slash = strrchr(bpath, '/');
 		keep = slash ? (size_t)(slash + 1 - bpath) : 0;
-		if (with_authority && !bpath[0])
-			bpath = "/", keep = 1;
 	}
 	len = keep + strlen(rpath);
 	merged = malloc(len + 1);
@@ -552,8 +555,9 @@ static char *resolve_target(const struct uri *base, const struct uri *rel,
 		epath = resolve_path(NULL, 0, rel->epath);
 	} else if (!rel->epath) {
 		uri_copy_authority(tmpl, base);
-		tmpl->equery = rel->equery ? rel->equery
-			       : (base->opaque ? NULL : base->equery);
+		tmpl->equery = rel->equery
+				       ? rel->equery
+				       : (base->opaque ? NULL : base->equery);
 		if (!bpath)
 			return NULL;
 		epath = strdup(bpath);
@@ -643,7 +647,7 @@ static const struct uri_opener *find_uri_opener(const char *scheme)
 {
 	const struct uri_opener *opener;
 
-	for_each_table_entry(opener, URI_OPENERS) {
+	for_each_table_entry (opener, URI_OPENERS) {
 		if (strcasecmp(opener->scheme, scheme) == 0)
 			return opener;
 	}
@@ -661,11 +665,13 @@ int xfer_open_uri(struct interface *xfer, struct uri *uri)
 		return -ENOMEM;
 	if (!resolved->scheme) {
 		format_uri(resolved, text, sizeof(text));
-		rc = errctx(-ENOTSUP, "\"%s\" is relative, and no script "
-				      "URI is there to resolve it against",
+		rc = errctx(-ENOTSUP,
+			    "\"%s\" is relative, and no script "
+			    "URI is there to resolve it against",
 			    text);
 	} else if (!(opener = find_uri_opener(resolved->scheme))) {
-		rc = errctx(-ENOTSUP, "no way to open %.20s%s URIs in this build",
+		rc = errctx(-ENOTSUP,
+			    "no way to open %.20s%s URIs in this build",
 			    resolved->scheme, resolved->opaque ? ":" : "://");
 	} else {
 		DBGC(resolved, "opening with the %s opener\n", opener->scheme);

@@ -34,6 +34,8 @@ struct named_socket {
 	/** To the socket, once opened */
 	struct interface socket;
 	int semantics;
+	/** The name resolved (the resolver's close that follows is expected) */
+	int resolved;
 	struct sockaddr peer;
 	struct sockaddr local;
 	int have_local;
@@ -55,6 +57,7 @@ static void named_resolv_done(struct named_socket *named, struct sockaddr *sa)
 {
 	int rc;
 
+	named->resolved = 1;
 	memcpy(&named->peer, sa, sizeof(named->peer));
 	rc = xfer_open_socket(&named->socket, named->semantics, &named->peer,
 			      named->have_local ? &named->local : NULL);
@@ -70,9 +73,11 @@ static void named_resolv_done(struct named_socket *named, struct sockaddr *sa)
 
 static void named_resolv_close(struct named_socket *named, int rc)
 {
-	/* The resolver finished: an error means the name did not resolve */
-	if (rc || intf_plugged(&named->xfer))
+	/* The resolver finished without an answer: the name did not resolve */
+	if (!named->resolved)
 		named_close(named, rc ? rc : -ENOENT);
+	else
+		intf_shutdown(&named->resolv, 0);
 }
 
 static struct interface_operation named_xfer_ops[] = {

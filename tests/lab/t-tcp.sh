@@ -62,6 +62,8 @@ script=$(lab_script tcp-impaired <<IPXE
 #!ipxe
 dhcp net0 || echo DHCP-FAILED
 tcpcheck --send $lossy --expect $lossy 10.99.0.1:7001 && echo TCP-OK || echo TCP-FAILED
+# Stay up through TIME_WAIT: a lost last ACK is answered when the FIN repeats
+sleep 3
 echo DONE
 IPXE
 )

@@ -7,6 +7,7 @@
 #include <keel/console.h>
 #include <keel/open.h>
 #include <keel/parseopt.h>
+#include <keel/tcp.h>
 #include <keel/timer.h>
 #include <keel/xfer.h>
 
@@ -26,6 +27,8 @@ struct tcpcheck {
 	struct refcnt refcnt;
 	struct interface xfer;
 	size_t to_send, sent;
+	/** Our FIN has been requested (everything was sent) */
+	int write_shut;
 	size_t received;
 	/** First offset that did not match, or ~0 */
 	size_t bad_at;
@@ -81,6 +84,11 @@ static void tcpcheck_pump(struct tcpcheck *check)
 		if (xfer_deliver(&check->xfer, iobuf, NULL) != 0)
 			return;
 		check->sent += len;
+	}
+	/* Half-close: the server answers once it has seen all our data */
+	if (!check->write_shut && xfer_window(&check->xfer)) {
+		check->write_shut = 1;
+		tcp_shutdown_write(&check->xfer);
 	}
 }
 

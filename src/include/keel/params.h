@@ -1,4 +1,4 @@
-/* Form parameter lists: what the params and param commands build and "##params" URIs submit. */
+/* Form parameter lists: built by params/param, sent by "##params" URIs. */
 #ifndef KEEL_PARAMS_H
 #define KEEL_PARAMS_H
 #include <stddef.h>
@@ -61,8 +61,8 @@ void destroy_parameters(struct parameters *params);
  * @flags	PARAMETER_FORM or PARAMETER_HEADER
  * @ret rc	0 or -ENOMEM
  */
-int add_parameter(struct parameters *params, const char *key,
-		  const char *value, unsigned int flags);
+int add_parameter(struct parameters *params, const char *key, const char *value,
+		  unsigned int flags);
 
 static inline struct parameters *params_get(struct parameters *params)
 {
@@ -78,7 +78,7 @@ static inline void params_put(struct parameters *params)
 
 /** Every parameter of a list, in order */
 #define for_each_param(param, params)                                          \
-	list_for_each_entry(param, &(params)->entries, list)
+	list_for_each_entry (param, &(params)->entries, list)
 
 /**
  * Encode the form parameters (PARAMETER_FORM) as

@@ -1,4 +1,4 @@
-/* URIs (RFC 3986): parsing, formatting, relative resolution, percent-encoding, and openers per scheme. */
+/* URIs (RFC 3986): parsing, formatting, resolution, encoding, openers. */
 #ifndef KEEL_URI_H
 #define KEEL_URI_H
 #include <stddef.h>
@@ -124,8 +124,7 @@ enum uri_field {
  *
  * @ret len	length of the encoded text
  */
-size_t uri_encode(enum uri_field field, const char *raw, char *buf,
-		  size_t len);
+size_t uri_encode(enum uri_field field, const char *raw, char *buf, size_t len);
 /**
  * Decode percent-escapes. A '%' not followed by two hex digits, and "%00",
  * stay as they are. Works like snprintf; @buf may be @encoded itself.
@@ -162,7 +161,7 @@ struct uri_opener {
 	 */
 	int (*open)(struct interface *xfer, struct uri *uri);
 };
-#define URI_OPENERS __table(struct uri_opener, "uri_openers")
+#define URI_OPENERS  __table(struct uri_opener, "uri_openers")
 #define __uri_opener __table_entry(URI_OPENERS, 01)
 
 /**
