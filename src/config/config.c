@@ -45,6 +45,7 @@ REQUIRE_OBJECT(dns);
 REQUIRE_OBJECT(dhcp_cmd);
 REQUIRE_OBJECT(nslookup_cmd);
 REQUIRE_OBJECT(tftp);
+REQUIRE_OBJECT(http);
 REQUIRE_OBJECT(digest_cmd);
 
 /* Downloads and images */

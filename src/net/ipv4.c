@@ -263,6 +263,8 @@ struct tcpip_net_protocol ipv4_tcpip_protocol __tcpip_net_protocol = {
 
 struct ipv4_fragment {
 	struct list_head list;
+	/** Device the fragments arrive on (no reference: flushed at close) */
+	struct net_device *netdev;
 	/** Fragments received, ordered by offset (data only, no headers) */
 	struct list_head frags;
 	struct in_addr src, dest;
@@ -306,12 +308,14 @@ static void ipv4_reasm_expired(struct timer *timer)
 	ipv4_reasm_free(container_of(timer, struct ipv4_fragment, timer));
 }
 
-static struct ipv4_fragment *ipv4_reasm_find(struct iphdr *iphdr)
+static struct ipv4_fragment *ipv4_reasm_find(struct net_device *netdev,
+					     struct iphdr *iphdr)
 {
 	struct ipv4_fragment *frag;
 
 	list_for_each_entry (frag, &ipv4_fragments, list) {
-		if (frag->src.s_addr == iphdr->src.s_addr &&
+		if (frag->netdev == netdev &&
+		    frag->src.s_addr == iphdr->src.s_addr &&
 		    frag->dest.s_addr == iphdr->dest.s_addr &&
 		    frag->ident == iphdr->ident &&
 		    frag->protocol == iphdr->protocol)
@@ -324,6 +328,7 @@ static struct ipv4_fragment *ipv4_reasm_find(struct iphdr *iphdr)
 	if (!frag)
 		return NULL;
 	INIT_LIST_HEAD(&frag->frags);
+	frag->netdev = netdev;
 	frag->src = iphdr->src;
 	frag->dest = iphdr->dest;
 	frag->ident = iphdr->ident;
@@ -368,11 +373,12 @@ static int ipv4_reasm_insert(struct ipv4_fragment *frag,
  * @ret iobuf	the reassembled datagram (IP header first), or NULL
  */
 static struct io_buffer *ipv4_reassemble(struct io_buffer *iobuf,
+					 struct net_device *netdev,
 					 struct iphdr *iphdr, size_t hlen)
 {
 	uint16_t frags = ntohs(iphdr->frags);
 	size_t offset = (size_t)(frags & IP_MASK_OFFSET) * 8;
-	struct ipv4_fragment *frag = ipv4_reasm_find(iphdr);
+	struct ipv4_fragment *frag = ipv4_reasm_find(netdev, iphdr);
 	struct io_buffer *whole, *pos;
 
 	if (!frag)
@@ -496,7 +502,7 @@ static int ipv4_rx(struct io_buffer *iobuf, struct net_device *netdev,
 		return -EINVAL;
 	}
 	if (iphdr->frags & htons(IP_MASK_MOREFRAGS | IP_MASK_OFFSET)) {
-		iobuf = ipv4_reassemble(iobuf, iphdr, (size_t)hlen);
+		iobuf = ipv4_reassemble(iobuf, netdev, iphdr, (size_t)hlen);
 		if (!iobuf)
 			return 0;
 		iphdr = iobuf->data;
@@ -538,10 +544,22 @@ struct net_protocol ipv4_protocol __net_protocol = {
 	.is_ours = ipv4_is_ours,
 };
 
+/** Forget partial datagrams that arrived on a device */
+static void ipv4_reasm_flush(struct net_device *netdev)
+{
+	struct ipv4_fragment *frag, *tmp;
+
+	list_for_each_entry_safe(frag, tmp, &ipv4_fragments, list) {
+		if (frag->netdev == netdev)
+			ipv4_reasm_free(frag);
+	}
+}
+
 /** Devices opening and closing change the routes */
 static void ipv4_notify(struct net_device *netdev)
 {
-	(void)netdev;
+	if (!netdev_is_open(netdev))
+		ipv4_reasm_flush(netdev);
 	ipv4_create_routes();
 }
 
