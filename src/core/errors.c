@@ -70,7 +70,7 @@ static const struct error_text error_texts[] = {
 	{EC_HOSTUNREACH, "EHOSTUNREACH", "Host unreachable"},
 	{EC_ALREADY, "EALREADY", "Already in progress"},
 	{EC_INPROGRESS, "EINPROGRESS", "Operation in progress"},
-	{EC_STALE, "ESTALE", "Stale handle"},
+	{EC_STALE, "ESTALE", "Out of date"},
 	{EC_CANCELED, "ECANCELED", "Cancelled"},
 	{EC_KEYREJECTED, "EKEYREJECTED", "Key or certificate rejected"},
 	{EC_AUTH, "EAUTH", "Authentication failed"},

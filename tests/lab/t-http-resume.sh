@@ -85,7 +85,7 @@ lab_expect "a server ignoring Range sends all again: skipped, SHA-256 right" \
 		test "$(grep -c "GET /norange/mid.bin?at=300000 status=200" "$log")" -eq 2'
 lab_expect "a file that changed is not resumed, and says why" \
 	eval 'grep -qx CHANGING-FAILED "$LAB_OUT" &&
-		grep -qF "Could not fetch $P/changing/mid.bin?at=300000: Stale handle ($P/changing/mid.bin?at=300000 changed on the server: cannot resume)" "$LAB_OUT"'
+		grep -qF "Could not fetch $P/changing/mid.bin?at=300000: Out of date ($P/changing/mid.bin?at=300000 changed on the server: cannot resume)" "$LAB_OUT"'
 
 # --- 2. http_server.py killed and started again -----------------------------------
 lab_start_http_server 8081 || lab_fail "http_server.py on 8081 starts"
