@@ -6,49 +6,24 @@
 #include <ctype.h>
 #include <errno.h>
 #include <keel/settings.h>
+#include <keel/strout.h>
 
 /* ------------------------------------------------------------------------
  * Output helpers: snprintf-like writing into a caller's buffer
  */
 
-/** Formatted output in progress */
-struct fmt_out {
-	char *buf;
-	size_t len;
-	/** Characters produced so far (some may not have fitted) */
-	size_t used;
-};
 
-static void out_char(struct fmt_out *out, char c)
-{
-	if (out->used + 1 < out->len)
-		out->buf[out->used] = c;
-	out->used++;
-}
 
-static void out_str(struct fmt_out *out, const char *s)
-{
-	while (*s)
-		out_char(out, *s++);
-}
 
 /** Two lowercase hex digits of a byte */
-static void out_hex_byte(struct fmt_out *out, uint8_t byte)
+static void out_hex_byte(struct strout *out, uint8_t byte)
 {
 	static const char digits[] = "0123456789abcdef";
 
-	out_char(out, digits[byte >> 4]);
-	out_char(out, digits[byte & 0xf]);
+	strout_char(out, digits[byte >> 4]);
+	strout_char(out, digits[byte & 0xf]);
 }
 
-/** Terminate the output; returns the full length */
-static int out_end(struct fmt_out *out)
-{
-	if (out->len)
-		out->buf[(out->used < out->len) ? out->used : out->len - 1] =
-			'\0';
-	return (int)out->used;
-}
 
 /** Copy a parsed value into the caller's buffer; returns the full length */
 static int raw_out(const void *value, size_t value_len, void *raw, size_t len)
@@ -298,20 +273,20 @@ static int format_uristring(const struct setting_type *type, const void *raw,
 			    size_t raw_len, char *buf, size_t len)
 {
 	static const char digits[] = "0123456789ABCDEF";
-	struct fmt_out out = { buf, len, 0 };
+	struct strout out = { buf, len, 0 };
 	const uint8_t *bytes = raw;
 	size_t i;
 
 	for (i = 0; i < raw_len; i++) {
 		if (uri_unreserved(bytes[i])) {
-			out_char(&out, (char)bytes[i]);
+			strout_char(&out, (char)bytes[i]);
 			continue;
 		}
-		out_char(&out, '%');
-		out_char(&out, digits[bytes[i] >> 4]);
-		out_char(&out, digits[bytes[i] & 0xf]);
+		strout_char(&out, '%');
+		strout_char(&out, digits[bytes[i] >> 4]);
+		strout_char(&out, digits[bytes[i] & 0xf]);
 	}
-	return out_end(&out);
+	return strout_end(&out);
 }
 
 const struct setting_type setting_type_uristring __setting_type = {
@@ -461,7 +436,7 @@ static int format_ipv6(const struct setting_type *type, const void *raw,
 {
 	const uint8_t *a = raw;
 	unsigned int i, run, best = 0, best_len = 0;
-	struct fmt_out out = { buf, len, 0 };
+	struct strout out = { buf, len, 0 };
 	char group[8];
 
 	if (raw_len < 16)
@@ -479,17 +454,17 @@ static int format_ipv6(const struct setting_type *type, const void *raw,
 	}
 	for (i = 0; i < 8; i++) {
 		if (best_len && i == best) {
-			out_str(&out, "::");
+			strout_str(&out, "::");
 			i += best_len - 1;
 			continue;
 		}
 		if (i && !(best_len && i == best + best_len))
-			out_char(&out, ':');
+			strout_char(&out, ':');
 		snprintf(group, sizeof(group), "%x",
 			 (a[2 * i] << 8) | a[2 * i + 1]);
-		out_str(&out, group);
+		strout_str(&out, group);
 	}
-	return out_end(&out);
+	return strout_end(&out);
 }
 
 const struct setting_type setting_type_ipv6 __setting_type = {
@@ -542,17 +517,17 @@ err:
 static int format_hex(const struct setting_type *type, const void *raw,
 		      size_t raw_len, char *buf, size_t len)
 {
-	struct fmt_out out = { buf, len, 0 };
+	struct strout out = { buf, len, 0 };
 	const uint8_t *bytes = raw;
 	char sep = hex_separator(type);
 	size_t i;
 
 	for (i = 0; i < raw_len; i++) {
 		if (i && sep)
-			out_char(&out, sep);
+			strout_char(&out, sep);
 		out_hex_byte(&out, bytes[i]);
 	}
-	return out_end(&out);
+	return strout_end(&out);
 }
 
 const struct setting_type setting_type_hex __setting_type = {
@@ -638,7 +613,7 @@ err:
 static int format_base64(const struct setting_type *type, const void *raw,
 			 size_t raw_len, char *buf, size_t len)
 {
-	struct fmt_out out = { buf, len, 0 };
+	struct strout out = { buf, len, 0 };
 	const uint8_t *bytes = raw;
 	unsigned int bits, sextet, i;
 	size_t pos;
@@ -652,11 +627,11 @@ static int format_base64(const struct setting_type *type, const void *raw,
 		/* n bytes make n + 1 characters, then padding */
 		for (i = 0; i < 4; i++) {
 			sextet = (bits >> (18 - 6 * i)) & 0x3f;
-			out_char(&out, (i <= raw_len - pos) ?
+			strout_char(&out, (i <= raw_len - pos) ?
 					       base64_alphabet[sextet] : '=');
 		}
 	}
-	return out_end(&out);
+	return strout_end(&out);
 }
 
 const struct setting_type setting_type_base64 __setting_type = {
@@ -712,7 +687,7 @@ err:
 static int format_uuid(const struct setting_type *type, const void *raw,
 		       size_t raw_len, char *buf, size_t len)
 {
-	struct fmt_out out = { buf, len, 0 };
+	struct strout out = { buf, len, 0 };
 	uint8_t uuid[16];
 	unsigned int i;
 
@@ -723,10 +698,10 @@ static int format_uuid(const struct setting_type *type, const void *raw,
 		uuid_swap(uuid);
 	for (i = 0; i < 16; i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out_char(&out, '-');
+			strout_char(&out, '-');
 		out_hex_byte(&out, uuid[i]);
 	}
-	return out_end(&out);
+	return strout_end(&out);
 }
 
 const struct setting_type setting_type_uuid __setting_type = {

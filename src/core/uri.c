@@ -6,6 +6,7 @@
 #include <keel/interface.h>
 #include <keel/params.h>
 #include <keel/settings.h>
+#include <keel/strout.h>
 #include <keel/uri.h>
 
 struct uri *cwuri;
@@ -14,33 +15,9 @@ struct uri *cwuri;
  * Output with snprintf semantics
  */
 
-struct uri_out {
-	char *buf;
-	size_t len;
-	size_t used;
-};
 
-static void out_char(struct uri_out *out, char c)
-{
-	if (out->used + 1 < out->len)
-		out->buf[out->used] = c;
-	out->used++;
-}
 
-static void out_str(struct uri_out *out, const char *text)
-{
-	while (*text)
-		out_char(out, *text++);
-}
 
-/** Terminate the output; returns the full length */
-static size_t out_end(struct uri_out *out)
-{
-	if (out->len)
-		out->buf[(out->used < out->len) ? out->used : out->len - 1] =
-			'\0';
-	return out->used;
-}
 
 /* ------------------------------------------------------------------------
  * Percent-encoding
@@ -64,7 +41,7 @@ static int uri_keeps(enum uri_field field, unsigned char c)
 	return c && strchr(uri_field_keep[field], c) != NULL;
 }
 
-static void out_encoded(struct uri_out *out, enum uri_field field,
+static void out_encoded(struct strout *out, enum uri_field field,
 			const char *raw)
 {
 	static const char digits[] = "0123456789ABCDEF";
@@ -73,21 +50,21 @@ static void out_encoded(struct uri_out *out, enum uri_field field,
 	for (; *raw; raw++) {
 		c = (unsigned char)*raw;
 		if (uri_keeps(field, c)) {
-			out_char(out, (char)c);
+			strout_char(out, (char)c);
 			continue;
 		}
-		out_char(out, '%');
-		out_char(out, digits[c >> 4]);
-		out_char(out, digits[c & 0xf]);
+		strout_char(out, '%');
+		strout_char(out, digits[c >> 4]);
+		strout_char(out, digits[c & 0xf]);
 	}
 }
 
 size_t uri_encode(enum uri_field field, const char *raw, char *buf, size_t len)
 {
-	struct uri_out out = {buf, len, 0};
+	struct strout out = {buf, len, 0};
 
 	out_encoded(&out, field, raw);
-	return out_end(&out);
+	return strout_end(&out);
 }
 
 static int hex_digit(char c)
@@ -111,19 +88,19 @@ static int uri_escape_value(const char *p)
 
 size_t uri_decode(const char *encoded, char *buf, size_t len)
 {
-	struct uri_out out = {buf, len, 0};
+	struct strout out = {buf, len, 0};
 	int value;
 
 	while (*encoded) {
 		value = uri_escape_value(encoded);
 		if (value < 0) {
-			out_char(&out, *encoded++);
+			strout_char(&out, *encoded++);
 			continue;
 		}
-		out_char(&out, (char)value);
+		strout_char(&out, (char)value);
 		encoded += 3;
 	}
-	return out_end(&out);
+	return strout_end(&out);
 }
 
 /** Decode a string in place; returns it */
@@ -330,33 +307,33 @@ struct uri *parse_uri(const char *text)
  * Formatting
  */
 
-static void format_authority(struct uri_out *out, const struct uri *uri)
+static void format_authority(struct strout *out, const struct uri *uri)
 {
-	out_str(out, "//");
+	strout_str(out, "//");
 	if (uri->user) {
 		out_encoded(out, URI_USER, uri->user);
 		if (uri->password) {
-			out_char(out, ':');
+			strout_char(out, ':');
 			out_encoded(out, URI_PASSWORD, uri->password);
 		}
-		out_char(out, '@');
+		strout_char(out, '@');
 	}
 	/* Brackets keep any ':' in the host (or port) from ending the host */
 	if (strchr(uri->host, ':') || (uri->port && strchr(uri->port, ':'))) {
-		out_char(out, '[');
+		strout_char(out, '[');
 		out_encoded(out, URI_HOST_LITERAL, uri->host);
-		out_char(out, ']');
+		strout_char(out, ']');
 	} else {
 		out_encoded(out, URI_HOST, uri->host);
 	}
 	if (uri->port) {
-		out_char(out, ':');
-		out_str(out, uri->port);
+		strout_char(out, ':');
+		strout_str(out, uri->port);
 	}
 }
 
 /** Write the path so that it reads back as a path (RFC 3986 4.2, 5.3) */
-static void format_path(struct uri_out *out, const struct uri *uri)
+static void format_path(struct strout *out, const struct uri *uri)
 {
 	const char *epath = uri->epath;
 
@@ -367,49 +344,49 @@ static void format_path(struct uri_out *out, const struct uri *uri)
 	if (!epath || !epath[0])
 		return;
 	if (uri->host && epath[0] != '/')
-		out_char(out, '/');
+		strout_char(out, '/');
 	else if (!uri->host && epath[0] == '/' && epath[1] == '/')
-		out_str(out, "/.");
+		strout_str(out, "/.");
 	else if (!uri->host && !uri->scheme && uri_scheme_len(epath))
-		out_str(out, "./");
-	out_str(out, epath);
+		strout_str(out, "./");
+	strout_str(out, epath);
 }
 
 /** A fragment never holds '#': one there would read back as "##params" */
-static void format_fragment(struct uri_out *out, const char *efragment)
+static void format_fragment(struct strout *out, const char *efragment)
 {
 	for (; *efragment; efragment++) {
 		if (*efragment == '#')
-			out_str(out, "%23");
+			strout_str(out, "%23");
 		else
-			out_char(out, *efragment);
+			strout_char(out, *efragment);
 	}
 }
 
 size_t format_uri(const struct uri *uri, char *buf, size_t len)
 {
-	struct uri_out out = {buf, len, 0};
+	struct strout out = {buf, len, 0};
 
 	if (uri->scheme) {
-		out_str(&out, uri->scheme);
-		out_char(&out, ':');
+		strout_str(&out, uri->scheme);
+		strout_char(&out, ':');
 	}
 	if (uri->opaque) {
-		out_str(&out, uri->opaque);
+		strout_str(&out, uri->opaque);
 	} else {
 		if (uri->host)
 			format_authority(&out, uri);
 		format_path(&out, uri);
 		if (uri->equery) {
-			out_char(&out, '?');
-			out_str(&out, uri->equery);
+			strout_char(&out, '?');
+			strout_str(&out, uri->equery);
 		}
 	}
 	if (uri->efragment) {
-		out_char(&out, '#');
+		strout_char(&out, '#');
 		format_fragment(&out, uri->efragment);
 	}
-	return out_end(&out);
+	return strout_end(&out);
 }
 
 char *format_uri_alloc(const struct uri *uri)

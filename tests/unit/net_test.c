@@ -12,73 +12,13 @@
 #include <keel/settings.h>
 #include <keel/tcpip.h>
 #include <keel/test.h>
+#include "capnic.h"
 
 /* ------------------------------------------------------------------------
  * A capture NIC: what the stack sends is kept for the test to inspect
  */
 
-static LIST_HEAD(captured);
-
-static int cap_open(struct net_device *netdev)
-{
-	netdev_link_up(netdev);
-	return 0;
-}
-
-static void cap_close(struct net_device *netdev)
-{
-	(void)netdev;
-}
-
-static int cap_transmit(struct net_device *netdev, struct io_buffer *iobuf)
-{
-	struct io_buffer *copy = iob_dup(iobuf);
-
-	if (copy)
-		list_add_tail(&copy->list, &captured);
-	netdev_tx_complete(netdev, iobuf);
-	return 0;
-}
-
-static void cap_poll(struct net_device *netdev)
-{
-	(void)netdev;
-}
-
-static const struct net_device_operations cap_ops = {
-	.open = cap_open,
-	.close = cap_close,
-	.transmit = cap_transmit,
-	.poll = cap_poll,
-};
-
 static const uint8_t peer_mac[ETH_ALEN] = {0x02, 0, 0, 0, 0, 0x99};
-
-static void captured_flush(void)
-{
-	struct io_buffer *iobuf, *tmp;
-
-	list_for_each_entry_safe (iobuf, tmp, &captured, list) {
-		list_del(&iobuf->list);
-		free_iob(iobuf);
-	}
-}
-
-static struct net_device *cap_create(void)
-{
-	struct net_device *netdev = alloc_etherdev(0);
-
-	if (!netdev)
-		return NULL;
-	netdev_init(netdev, &cap_ops);
-	memcpy(netdev->hw_addr, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
-	netdev->chip = "capture";
-	if (register_netdev(netdev) != 0) {
-		netdev_put(netdev);
-		return NULL;
-	}
-	return netdev;
-}
 
 /** Inject an Ethernet frame carrying @len bytes of @proto payload */
 static void inject(struct net_device *netdev, uint16_t proto,
@@ -287,19 +227,19 @@ static void arp_test(struct net_device *netdev)
 	uint8_t reply[28];
 	unsigned int i, dropped = arp_stats.dropped, nframes;
 
-	captured_flush();
+	capnic_flush();
 	dest.sin_addr.s_addr = htonl(0x0a000009);
 	/* Packets to an unresolved neighbour wait; the queue is bounded */
 	for (i = 0; i < ARP_PENDING_MAX + 3; i++)
 		icmp_echo_request(&dest, 1, (uint16_t)i, 8);
 	ok(arp_stats.dropped == dropped + 3);
-	nframes = list_count(&captured);
+	nframes = list_count(&capnic_captured);
 	ok(nframes == 1); /* one ARP request, nothing else yet */
-	iobuf = list_first_entry(&captured, struct io_buffer, list);
+	iobuf = list_first_entry(&capnic_captured, struct io_buffer, list);
 	arp = iobuf ? (struct arphdr *)((uint8_t *)iobuf->data + ETH_HLEN)
 		    : NULL;
 	ok(arp && arp->ar_op == htons(ARPOP_REQUEST));
-	captured_flush();
+	capnic_flush();
 
 	/* The reply releases the queue, in order, to the learned address */
 	arp = (struct arphdr *)reply;
@@ -313,18 +253,18 @@ static void arp_test(struct net_device *netdev)
 	memcpy(reply + 18, netdev->ll_addr, 6);
 	memcpy(reply + 24, "\x0a\x00\x00\x01", 4);
 	inject(netdev, ETH_P_ARP, reply, 27); /* truncated: ignored */
-	ok(list_count(&captured) == 0);
+	ok(list_count(&capnic_captured) == 0);
 	inject(netdev, ETH_P_ARP, reply, sizeof(reply));
-	ok(list_count(&captured) == ARP_PENDING_MAX);
-	iobuf = list_first_entry(&captured, struct io_buffer, list);
+	ok(list_count(&capnic_captured) == ARP_PENDING_MAX);
+	iobuf = list_first_entry(&capnic_captured, struct io_buffer, list);
 	ok(iobuf && memcmp(iobuf->data, peer_mac, ETH_ALEN) == 0);
-	captured_flush();
+	capnic_flush();
 
 	/* Requests for our address are answered */
 	arp->ar_op = htons(ARPOP_REQUEST);
 	inject(netdev, ETH_P_ARP, reply, sizeof(reply));
-	ok(list_count(&captured) == 1);
-	captured_flush();
+	ok(list_count(&capnic_captured) == 1);
+	capnic_flush();
 }
 
 static void net_test_exec(void)
@@ -332,7 +272,7 @@ static void net_test_exec(void)
 	struct net_device *netdev;
 
 	checksum_test();
-	netdev = cap_create();
+	netdev = capnic_create();
 	ok(netdev != NULL);
 	if (!netdev)
 		return;
@@ -349,7 +289,7 @@ static void net_test_exec(void)
 	arp_test(netdev);
 	unregister_netdev(netdev);
 	netdev_put(netdev);
-	captured_flush();
+	capnic_flush();
 	ok(list_empty(&ipv4_miniroutes));
 }
 

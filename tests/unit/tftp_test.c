@@ -14,6 +14,7 @@
 #include <keel/settings.h>
 #include <keel/tcpip.h>
 #include <keel/test.h>
+#include "capnic.h"
 #include <keel/tftp.h>
 #include <keel/udp.h>
 #include <keel/uri.h>
@@ -481,52 +482,7 @@ static void tftp_session_fallback_test(void)
  * A whole download over a capture NIC, the test playing the server
  */
 
-static LIST_HEAD(tftp_captured);
-
-static int cap_open(struct net_device *netdev)
-{
-	netdev_link_up(netdev);
-	return 0;
-}
-
-static void cap_close(struct net_device *netdev)
-{
-	(void)netdev;
-}
-
-static int cap_transmit(struct net_device *netdev, struct io_buffer *iobuf)
-{
-	struct io_buffer *copy = iob_dup(iobuf);
-
-	if (copy)
-		list_add_tail(&copy->list, &tftp_captured);
-	netdev_tx_complete(netdev, iobuf);
-	return 0;
-}
-
-static void cap_poll(struct net_device *netdev)
-{
-	(void)netdev;
-}
-
-static const struct net_device_operations cap_ops = {
-	.open = cap_open,
-	.close = cap_close,
-	.transmit = cap_transmit,
-	.poll = cap_poll,
-};
-
 static const uint8_t server_mac[ETH_ALEN] = {0x02, 0, 0, 0, 0, 0x77};
-
-static void cap_flush(void)
-{
-	struct io_buffer *iobuf, *tmp;
-
-	list_for_each_entry_safe (iobuf, tmp, &tftp_captured, list) {
-		list_del(&iobuf->list);
-		free_iob(iobuf);
-	}
-}
 
 /** A sink collecting a download */
 struct tftp_sink {
@@ -657,8 +613,8 @@ static int wire_take(uint16_t *sport, uint16_t *dport, void *buf, size_t max)
 	struct udp_header *udp;
 	size_t len;
 
-	while (!list_empty(&tftp_captured)) {
-		iobuf = list_first_entry(&tftp_captured, struct io_buffer,
+	while (!list_empty(&capnic_captured)) {
+		iobuf = list_first_entry(&capnic_captured, struct io_buffer,
 					 list);
 		list_del(&iobuf->list);
 		ip = (struct iphdr *)((uint8_t *)iobuf->data + ETH_HLEN);
@@ -702,7 +658,7 @@ static int wire_rrq(struct net_device *netdev, char *buf, size_t max, int *len)
 	uint16_t sport = 0, dport = 0;
 	unsigned int i;
 
-	for (i = 0; i < 10 && list_empty(&tftp_captured); i++)
+	for (i = 0; i < 10 && list_empty(&capnic_captured); i++)
 		step();
 	wire_arp_reply(netdev); /* releases the queued RRQ */
 	while ((*len = wire_take(&sport, &dport, buf, max)) >= 0) {
@@ -730,7 +686,7 @@ static void tftp_wire_download(struct net_device *netdev)
 	   memcmp(buf, expect_rrq, sizeof(expect_rrq) - 1) == 0);
 	if (client <= 0)
 		goto out;
-	cap_flush();
+	capnic_flush();
 	/* OACK from the transfer ID 4000 */
 	wire_inject(
 		netdev, 4000, (uint16_t)client,
@@ -765,7 +721,7 @@ out:
 	if (!sink.closed)
 		intf_shutdown(&sink.xfer, -ECANCELED);
 	free(sink.data);
-	cap_flush();
+	capnic_flush();
 }
 
 static void tftp_wire_errors(struct net_device *netdev)
@@ -787,7 +743,7 @@ static void tftp_wire_errors(struct net_device *netdev)
 	ok(strcmp(strerror(sink.rc),
 		  "Not found (TFTP server "
 		  "10.0.0.2: File not found: /missing)") == 0);
-	cap_flush();
+	capnic_flush();
 
 	/* Cancelled by the consumer mid-transfer: ERROR to the server */
 	sink_init(&sink);
@@ -795,17 +751,17 @@ static void tftp_wire_errors(struct net_device *netdev)
 	client = wire_rrq(netdev, buf, sizeof(buf), &len);
 	wire_inject(netdev, 4200, (uint16_t)client,
 		    PKT("\0\6tsize\000999999\0"));
-	cap_flush();
+	capnic_flush();
 	intf_shutdown(&sink.xfer, -ECANCELED);
 	len = wire_take(&sport, &dport, buf, sizeof(buf));
 	ok(len > 4 && dport == 4200 && memcmp(buf, "\0\5\0\0", 4) == 0);
-	cap_flush();
+	capnic_flush();
 
 	/* Too big for the consumer: ERROR 3 to the server, and its error */
 	sink_init(&sink);
 	ok(wire_open(&sink, &uri, "/huge") == 0);
 	client = wire_rrq(netdev, buf, sizeof(buf), &len);
-	cap_flush();
+	capnic_flush();
 	wire_inject(netdev, 4300, (uint16_t)client,
 		    PKT("\0\6tsize\0004000000000\0"));
 	ok(sink.closed == 1 && fails(sink.rc, EFBIG) &&
@@ -813,7 +769,7 @@ static void tftp_wire_errors(struct net_device *netdev)
 	len = wire_take(&sport, &dport, buf, sizeof(buf));
 	ok(len > 4 && dport == 4300 && memcmp(buf, "\0\5\0\3", 4) == 0);
 	ok(wire_take(&sport, &dport, buf, sizeof(buf)) < 0); /* no ACK */
-	cap_flush();
+	capnic_flush();
 
 	/* Cancelled before the name resolved: nothing is sent, or kept */
 	sink_init(&sink);
@@ -831,19 +787,12 @@ static void tftp_wire_errors(struct net_device *netdev)
 
 static void tftp_wire_test(void)
 {
-	struct net_device *netdev = alloc_etherdev(0);
+	struct net_device *netdev = capnic_create();
 	struct heap_stats before, after;
 
 	ok(netdev != NULL);
 	if (!netdev)
 		return;
-	netdev_init(netdev, &cap_ops);
-	memcpy(netdev->hw_addr, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
-	if (register_netdev(netdev) != 0) {
-		netdev_put(netdev);
-		ok(0);
-		return;
-	}
 	store_setting(&netdev->settings.settings, &ip_setting,
 		      "\x0a\x00\x00\x01", 4);
 	store_setting(&netdev->settings.settings, &netmask_setting,
@@ -854,7 +803,7 @@ static void tftp_wire_test(void)
 	arp_flush(netdev);
 	tftp_wire_errors(netdev);
 	arp_flush(netdev);
-	cap_flush();
+	capnic_flush();
 	heap_stats(&after);
 	/* Every download gave back what it took */
 	ok(after.used == before.used && after.blocks == before.blocks);

@@ -204,8 +204,12 @@ extern const uint16_t dhcp_client_architecture;
  * The client
  */
 
-/** Default time to wait for a lease, in ms (setting "dhcp-timeout") */
-#define DHCP_DEFAULT_TIMEOUT_MS 15000
+/**
+ * Default time to wait for a lease, in ms (setting "dhcp-timeout"). A switch
+ * port running spanning tree forwards nothing for about 30 s after link-up,
+ * so the default outlasts that; a server that answers is still used at once.
+ */
+#define DHCP_DEFAULT_TIMEOUT_MS 45000
 /** Default time to wait for the link, in ms (setting "link-timeout") */
 #define DHCP_DEFAULT_LINK_TIMEOUT_MS 15000
 /** First retransmission after this many ms; doubles up to the maximum */
