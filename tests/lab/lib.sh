@@ -517,6 +517,7 @@ lab_script() {
 	echo "$LAB_RUN/$1.ipxe"
 }
 
+# LAB_KEEL_ARGS: extra keel.linux arguments (e.g. a second --net)
 # lab_run_keel SCRIPT [TIMEOUT-SECONDS]: run keel.linux on tap0 inside the
 # namespace, bounded in time. Sets LAB_OUT (output file, SCRIPT with .out),
 # LAB_RC (exit status; 124 on timeout) and LAB_MS (wall time).
@@ -527,8 +528,8 @@ lab_run_keel() {
 	# In the background with a wait, so that a signal reaches our trap at
 	# once (the trap's teardown then ends keel with its namespace)
 	timeout --kill-after=5 "$limit" \
-		ip netns exec "$LAB_NS" "$LAB_KEEL" --net tap,if=tap0 "$script" \
-		</dev/null >"$LAB_OUT" 2>&1 &
+		ip netns exec "$LAB_NS" "$LAB_KEEL" --net tap,if=tap0 \
+		${LAB_KEEL_ARGS:-} "$script" </dev/null >"$LAB_OUT" 2>&1 &
 	wait $!
 	LAB_RC=$?
 	LAB_MS=$(($(lab_now_ms) - t0))
