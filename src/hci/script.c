@@ -106,8 +106,12 @@ static int script_exec(struct image *image)
 			break;
 		if (console_interrupted())
 			rc = errctx(-ECANCELED, "stopped by Ctrl-C");
-		else
+		else {
+			DBGC(image, "%s:%u: %s\n", image->name,
+			     script_line_number(image, line.offset),
+			     line.command);
 			rc = system(line.command);
+		}
 		stopped = shell_stopped(SHELL_STOP_COMMAND_SEQUENCE);
 		if (rc && !stopped)
 			printf("%s line %u: \"%s\" failed: %s\n", image->name,
