@@ -42,6 +42,17 @@ struct console_driver linux_console __console_driver = {
 	.usage = CONSOLE_USAGE_ALL,
 };
 
+/** On a pipe or file, behave like a serial line: no in-place updates */
+static void linux_console_init(void)
+{
+	linux_console.serial = !linux_console_is_tty();
+}
+
+struct init_fn linux_console_init_fn __init_fn(INIT_CONSOLE) = {
+	.name = "console",
+	.init = linux_console_init,
+};
+
 static void linux_console_shutdown(int booting)
 {
 	(void)booting;
