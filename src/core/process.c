@@ -30,21 +30,25 @@ void step(void)
 {
 	unsigned int n = list_count(&run_queue);
 	struct process *process;
+	struct refcnt *refcnt;
 	void *object;
 
 	timers_run();
 	while (n-- &&
 	       (process = list_first_entry(&run_queue, struct process, list))) {
-		/* Hold a reference: the step may end the object's life */
-		ref_get(process->refcnt);
+		/*
+		 * Hold a reference: the step may end the object's life. The
+		 * process is not touched after its step, which may free it.
+		 */
+		refcnt = ref_get(process->refcnt);
 		list_del(&process->list);
 		if (process->desc->reschedule)
 			list_add_tail(&process->list, &run_queue);
 		else
-			ref_put(process->refcnt); /* the run list's reference */
+			ref_put(refcnt); /* the run list's reference */
 		object = (char *)process - process->desc->offset;
 		process->desc->step(object);
-		ref_put(process->refcnt);
+		ref_put(refcnt);
 	}
 }
 

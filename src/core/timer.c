@@ -39,19 +39,23 @@ void timers_run(void)
 {
 	unsigned long now = currticks();
 	struct timer *timer;
-	/* Bounded, so a timer restarting itself with zero delay cannot hog us
-	 */
+	struct refcnt *refcnt;
+	/* Bounded, so a timer restarting itself with zero delay cannot hog us */
 	unsigned int budget = 256;
 
 	while (budget-- &&
 	       (timer = list_first_entry(&timers, struct timer, list))) {
 		if (!ticks_after_eq(now, timer->expiry))
 			break;
-		/* Keep the object alive across its own callback */
-		ref_get(timer->refcnt);
+		/*
+		 * Keep a refcounted owner alive across its own callback. An
+		 * owner without a refcount may free the timer in the callback,
+		 * so the timer is not touched afterwards.
+		 */
+		refcnt = ref_get(timer->refcnt);
 		timer_stop(timer);
 		timer->expired(timer);
-		ref_put(timer->refcnt);
+		ref_put(refcnt);
 	}
 }
 
