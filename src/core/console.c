@@ -16,7 +16,7 @@ void console_putchar_usage(int c, unsigned int usage)
 {
 	struct console_driver *console;
 
-	for_each_table_entry (console, CONSOLES) {
+	for_each_table_entry(console, CONSOLES) {
 		if (!console->disabled && console->putchar &&
 		    (console->usage & usage))
 			console->putchar(c);
@@ -96,7 +96,7 @@ int console_is_serial(void)
 {
 	struct console_driver *console;
 
-	for_each_table_entry (console, CONSOLES) {
+	for_each_table_entry(console, CONSOLES) {
 		if (!console->disabled && console->serial)
 			return 1;
 	}

@@ -74,7 +74,7 @@ int image_set_name(struct image *image, const char *name)
 		return rc;
 	if (!(image->flags & IMAGE_REGISTERED) || !name)
 		return 0;
-	list_for_each_entry (other, &images, list) {
+	list_for_each_entry(other, &images, list) {
 		if (other != image && strcmp(other->name, name) == 0) {
 			unregister_image(other);
 			break;
@@ -107,7 +107,7 @@ struct image *find_image(const char *name)
 {
 	struct image *image;
 
-	list_for_each_entry (image, &images, list) {
+	list_for_each_entry(image, &images, list) {
 		if (image->name && strcmp(image->name, name) == 0)
 			return image;
 	}
@@ -118,7 +118,7 @@ struct image *find_selected_image(void)
 {
 	struct image *image;
 
-	list_for_each_entry (image, &images, list) {
+	list_for_each_entry(image, &images, list) {
 		if (image->flags & IMAGE_SELECTED)
 			return image;
 	}
@@ -167,7 +167,7 @@ int image_probe(struct image *image)
 
 	if (image->type)
 		return 0;
-	for_each_table_entry (type, IMAGE_TYPES) {
+	for_each_table_entry(type, IMAGE_TYPES) {
 		if (type->probe(image) == 0) {
 			image->type = type;
 			return 0;
@@ -186,7 +186,7 @@ int image_select(struct image *image)
 
 	if ((rc = image_probe(image)) != 0)
 		return rc;
-	list_for_each_entry (other, &images, list)
+	list_for_each_entry(other, &images, list)
 		other->flags &= ~IMAGE_SELECTED;
 	image->flags |= IMAGE_SELECTED;
 	return 0;

@@ -7,7 +7,7 @@ void initialise(void)
 {
 	struct init_fn *fn;
 
-	for_each_table_entry (fn, INIT_FNS)
+	for_each_table_entry(fn, INIT_FNS)
 		fn->init();
 }
 
@@ -17,7 +17,7 @@ void startup(void)
 
 	if (started)
 		return;
-	for_each_table_entry (fn, STARTUP_FNS) {
+	for_each_table_entry(fn, STARTUP_FNS) {
 		if (fn->startup)
 			fn->startup();
 	}
@@ -31,7 +31,7 @@ void shutdown(int booting)
 	if (!started)
 		return;
 	started = 0;
-	for_each_table_entry_reverse (fn, STARTUP_FNS) {
+	for_each_table_entry_reverse(fn, STARTUP_FNS) {
 		if (fn->shutdown)
 			fn->shutdown(booting);
 	}

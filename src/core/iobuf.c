@@ -141,12 +141,12 @@ struct io_buffer *iob_concatenate(struct list_head *list)
 	struct io_buffer *iobuf, *tmp, *out;
 	size_t len = 0;
 
-	list_for_each_entry (iobuf, list, list)
+	list_for_each_entry(iobuf, list, list)
 		len += iob_len(iobuf);
 	out = alloc_iob(len);
 	if (!out)
 		return NULL;
-	list_for_each_entry_safe (iobuf, tmp, list, list) {
+	list_for_each_entry_safe(iobuf, tmp, list, list) {
 		memcpy(iob_put(out, iob_len(iobuf)), iobuf->data,
 		       iob_len(iobuf));
 		free_iob(iobuf);

@@ -27,7 +27,7 @@ struct parameters *find_parameters(const char *name)
 	struct parameters *params;
 
 	name = params_name(name);
-	list_for_each_entry (params, &parameters_lists, list) {
+	list_for_each_entry(params, &parameters_lists, list) {
 		if (params_name_eq(params->name, name))
 			return params;
 	}
@@ -40,7 +40,7 @@ static void params_free(struct refcnt *refcnt)
 		container_of(refcnt, struct parameters, refcnt);
 	struct parameter *param, *tmp;
 
-	list_for_each_entry_safe (param, tmp, &params->entries, list) {
+	list_for_each_entry_safe(param, tmp, &params->entries, list) {
 		list_del(&param->list);
 		free(param);
 	}
@@ -120,7 +120,7 @@ size_t params_format_form(const struct parameters *params, char *buf,
 
 	if (len)
 		buf[0] = '\0';
-	list_for_each_entry (param, &params->entries, list) {
+	list_for_each_entry(param, &params->entries, list) {
 		if (!(param->flags & PARAMETER_FORM))
 			continue;
 		if (used)

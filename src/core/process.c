@@ -57,7 +57,7 @@ static void permanent_processes_init(void)
 {
 	struct process *process;
 
-	for_each_table_entry (process, PERMANENT_PROCESSES) {
+	for_each_table_entry(process, PERMANENT_PROCESSES) {
 		INIT_LIST_HEAD(&process->list);
 		process_add(process);
 	}

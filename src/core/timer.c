@@ -17,7 +17,7 @@ void timer_start(struct timer *timer, unsigned long ticks)
 		timer_stop(timer);
 	timer->expiry = currticks() + ticks;
 	/* Keep the list ordered; equal expiries fire in start order */
-	list_for_each_entry_reverse (pos, &timers, list) {
+	list_for_each_entry_reverse(pos, &timers, list) {
 		if (ticks_after_eq(timer->expiry, pos->expiry))
 			break;
 	}
@@ -40,7 +40,7 @@ void timers_run(void)
 	unsigned long now = currticks();
 	struct timer *timer;
 	struct refcnt *refcnt;
-	/* Bounded, so a timer restarting itself with zero delay cannot hog us */
+	/* Bounded: a timer that restarts itself at once cannot hog us */
 	unsigned int budget = 256;
 
 	while (budget-- &&

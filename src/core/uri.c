@@ -15,10 +15,6 @@ struct uri *cwuri;
  * Output with snprintf semantics
  */
 
-
-
-
-
 /* ------------------------------------------------------------------------
  * Percent-encoding
  */
@@ -624,7 +620,7 @@ static const struct uri_opener *find_uri_opener(const char *scheme)
 {
 	const struct uri_opener *opener;
 
-	for_each_table_entry (opener, URI_OPENERS) {
+	for_each_table_entry(opener, URI_OPENERS) {
 		if (strcasecmp(opener->scheme, scheme) == 0)
 			return opener;
 	}

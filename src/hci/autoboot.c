@@ -129,7 +129,7 @@ int autoboot(void)
 	int rc = errctx(-ENODEV, "there is no network device to boot from");
 	int was_open;
 
-	list_for_each_entry (netdev, &net_devices, list) {
+	list_for_each_entry(netdev, &net_devices, list) {
 		was_open = netdev_is_open(netdev);
 		netdev_get(netdev);
 		rc = autoboot_netdev(netdev);

@@ -15,7 +15,7 @@ struct command *find_command(const char *name)
 {
 	struct command *cmd;
 
-	for_each_table_entry (cmd, COMMANDS) {
+	for_each_table_entry(cmd, COMMANDS) {
 		if (strcmp(cmd->name, name) == 0)
 			return cmd;
 	}

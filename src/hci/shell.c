@@ -89,7 +89,7 @@ static int help_exec(int argc, char **argv)
 	}
 	printf("Commands (\"help <command>\" or \"<command> --help\" for "
 	       "usage):\n");
-	for_each_table_entry (cmd, COMMANDS)
+	for_each_table_entry(cmd, COMMANDS)
 		printf("  %-14s %s\n", cmd->name,
 		       cmd->summary ? cmd->summary : "");
 	return 0;

@@ -72,7 +72,7 @@ static void arp_drop_pending(struct arp_entry *entry)
 {
 	struct io_buffer *iobuf, *tmp;
 
-	list_for_each_entry_safe (iobuf, tmp, &entry->pending, list) {
+	list_for_each_entry_safe(iobuf, tmp, &entry->pending, list) {
 		list_del(&iobuf->list);
 		free_iob(iobuf);
 		arp_stats.dropped++;
@@ -110,7 +110,7 @@ static struct arp_entry *arp_find(struct net_device *netdev,
 {
 	struct arp_entry *entry;
 
-	list_for_each_entry (entry, &arp_entries, list) {
+	list_for_each_entry(entry, &arp_entries, list) {
 		if (entry->netdev == netdev &&
 		    entry->net_protocol == net_protocol &&
 		    memcmp(entry->net_dest, net_dest,
@@ -216,7 +216,7 @@ static struct net_protocol *arp_find_protocol(uint16_t net_proto)
 {
 	struct net_protocol *net_protocol;
 
-	for_each_table_entry (net_protocol, NET_PROTOCOLS) {
+	for_each_table_entry(net_protocol, NET_PROTOCOLS) {
 		if (net_protocol->net_proto == net_proto &&
 		    net_protocol->is_ours)
 			return net_protocol;
@@ -273,7 +273,7 @@ void arp_flush(struct net_device *netdev)
 {
 	struct arp_entry *entry, *tmp;
 
-	list_for_each_entry_safe (entry, tmp, &arp_entries, list) {
+	list_for_each_entry_safe(entry, tmp, &arp_entries, list) {
 		if (entry->netdev == netdev)
 			arp_destroy(entry);
 	}

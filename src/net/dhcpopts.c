@@ -447,7 +447,7 @@ static void append_features(struct dhcp_option_builder *b,
 	struct dhcp_feature *feature;
 	uint8_t version[3], busid[5];
 
-	for_each_table_entry (feature, DHCP_FEATURES)
+	for_each_table_entry(feature, DHCP_FEATURES)
 		dhcpopt_append_u8(
 			b, DHCP_ENCAP_OPT(DHCP_EB_ENCAP, feature->tag), 1);
 	if (fetch_setting(&netdev->settings.settings, &busid_setting, NULL,
@@ -539,7 +539,7 @@ static int store_tag(struct settings *settings, unsigned int tag,
 	if (!len)
 		return 0;
 	memset(&setting, 0, sizeof(setting));
-	for_each_table_entry (def, SETTINGS) {
+	for_each_table_entry(def, SETTINGS) {
 		if (def->tag == tag && !def->scope) {
 			setting = *def;
 			break;

@@ -57,7 +57,7 @@ static void icmp_echo_reply(struct icmp_echo *echo, size_t len,
 {
 	struct icmp_echo_listener *listener, *tmp;
 
-	list_for_each_entry_safe (listener, tmp, &icmp_listeners, list) {
+	list_for_each_entry_safe(listener, tmp, &icmp_listeners, list) {
 		if (listener->ident == ntohs(echo->ident))
 			listener->reply(listener, ntohs(echo->sequence),
 					echo + 1, len - sizeof(*echo),

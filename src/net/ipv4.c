@@ -78,12 +78,12 @@ int ipv4_create_routes(void)
 	struct net_device *netdev;
 	int rc = 0;
 
-	list_for_each_entry_safe (route, tmp, &ipv4_miniroutes, list) {
+	list_for_each_entry_safe(route, tmp, &ipv4_miniroutes, list) {
 		list_del(&route->list);
 		netdev_put(route->netdev);
 		free(route);
 	}
-	list_for_each_entry (netdev, &net_devices, list) {
+	list_for_each_entry(netdev, &net_devices, list) {
 		if (netdev_is_open(netdev) && !rc)
 			rc = ipv4_add_route(netdev);
 	}
@@ -100,7 +100,7 @@ static struct net_device *ipv4_netdev_by_index(unsigned int index)
 {
 	struct net_device *netdev;
 
-	list_for_each_entry (netdev, &net_devices, list) {
+	list_for_each_entry(netdev, &net_devices, list) {
 		if (netdev->index == index)
 			return netdev;
 	}
@@ -111,7 +111,7 @@ struct ipv4_miniroute *ipv4_route(unsigned int scope_id, struct in_addr *dest)
 {
 	struct ipv4_miniroute *route;
 
-	list_for_each_entry (route, &ipv4_miniroutes, list) {
+	list_for_each_entry(route, &ipv4_miniroutes, list) {
 		/* Broadcasts and multicasts leave through the scope's device */
 		if (dest->s_addr == INADDR_BROADCAST ||
 		    IN_IS_MULTICAST(dest->s_addr)) {
@@ -294,7 +294,7 @@ static void ipv4_reasm_free(struct ipv4_fragment *frag)
 	struct io_buffer *iobuf, *tmp;
 
 	timer_stop(&frag->timer);
-	list_for_each_entry_safe (iobuf, tmp, &frag->frags, list) {
+	list_for_each_entry_safe(iobuf, tmp, &frag->frags, list) {
 		list_del(&iobuf->list);
 		free_iob(iobuf);
 	}
@@ -313,7 +313,7 @@ static struct ipv4_fragment *ipv4_reasm_find(struct net_device *netdev,
 {
 	struct ipv4_fragment *frag;
 
-	list_for_each_entry (frag, &ipv4_fragments, list) {
+	list_for_each_entry(frag, &ipv4_fragments, list) {
 		if (frag->netdev == netdev &&
 		    frag->src.s_addr == iphdr->src.s_addr &&
 		    frag->dest.s_addr == iphdr->dest.s_addr &&
@@ -350,7 +350,7 @@ static int ipv4_reasm_insert(struct ipv4_fragment *frag,
 	    (frag->total && end > frag->total) || (!more && frag->total) ||
 	    iob_headroom(iobuf) < sizeof(size_t))
 		return -EINVAL;
-	list_for_each_entry (pos, &frag->frags, list) {
+	list_for_each_entry(pos, &frag->frags, list) {
 		size_t pstart = *frag_offset(pos), pend = pstart + iob_len(pos);
 
 		if (offset < pend && pstart < end)
@@ -401,7 +401,7 @@ static struct io_buffer *ipv4_reassemble(struct io_buffer *iobuf,
 	}
 	memcpy(iob_put(whole, sizeof(struct iphdr)), &frag->hdr,
 	       sizeof(struct iphdr));
-	list_for_each_entry (pos, &frag->frags, list)
+	list_for_each_entry(pos, &frag->frags, list)
 		memcpy(iob_put(whole, iob_len(pos)), pos->data, iob_len(pos));
 	iphdr = whole->data;
 	iphdr->verhdrlen = IP_VER | (sizeof(*iphdr) / 4);
@@ -425,7 +425,7 @@ static int ipv4_is_ours(struct net_device *netdev, const void *net_addr)
 	struct in_addr addr;
 
 	memcpy(&addr, net_addr, sizeof(addr));
-	list_for_each_entry (route, &ipv4_miniroutes, list) {
+	list_for_each_entry(route, &ipv4_miniroutes, list) {
 		if (route->netdev == netdev &&
 		    route->address.s_addr == addr.s_addr)
 			return 1;
@@ -441,7 +441,7 @@ static int ipv4_accept(struct net_device *netdev, struct in_addr dest)
 
 	if (dest.s_addr == INADDR_BROADCAST || IN_IS_MULTICAST(dest.s_addr))
 		return 1;
-	list_for_each_entry (route, &ipv4_miniroutes, list) {
+	list_for_each_entry(route, &ipv4_miniroutes, list) {
 		if (route->netdev != netdev)
 			continue;
 		configured = 1;

@@ -158,7 +158,7 @@ static void netdev_notify(struct net_device *netdev)
 {
 	struct net_driver *driver;
 
-	for_each_table_entry (driver, NET_DRIVERS) {
+	for_each_table_entry(driver, NET_DRIVERS) {
 		if (driver->notify)
 			driver->notify(netdev);
 	}
@@ -183,7 +183,7 @@ int register_netdev(struct net_device *netdev)
 		return rc;
 	netdev_get(netdev);
 	list_add_tail(&netdev->list, &net_devices);
-	for_each_table_entry (driver, NET_DRIVERS) {
+	for_each_table_entry(driver, NET_DRIVERS) {
 		if (driver->probe && (rc = driver->probe(netdev)) != 0) {
 			unregister_netdev(netdev);
 			return rc;
@@ -199,7 +199,7 @@ void unregister_netdev(struct net_device *netdev)
 	if (list_unlinked(&netdev->list))
 		return;
 	netdev_close(netdev);
-	for_each_table_entry_reverse (driver, NET_DRIVERS) {
+	for_each_table_entry_reverse(driver, NET_DRIVERS) {
 		if (driver->remove)
 			driver->remove(netdev);
 	}
@@ -232,7 +232,7 @@ static void netdev_rx_flush(struct net_device *netdev)
 {
 	struct io_buffer *iobuf, *tmp;
 
-	list_for_each_entry_safe (iobuf, tmp, &netdev->rx_queue, list) {
+	list_for_each_entry_safe(iobuf, tmp, &netdev->rx_queue, list) {
 		list_del(&iobuf->list);
 		free_iob(iobuf);
 	}
@@ -286,7 +286,7 @@ struct net_device *find_netdev(const char *name)
 
 	if (strcmp(name, "netX") == 0)
 		return last_opened_netdev();
-	list_for_each_entry (netdev, &net_devices, list) {
+	list_for_each_entry(netdev, &net_devices, list) {
 		if (strcmp(netdev->name, name) == 0)
 			return netdev;
 	}
@@ -398,7 +398,7 @@ int net_rx(struct io_buffer *iobuf, struct net_device *netdev,
 {
 	struct net_protocol *net_protocol;
 
-	for_each_table_entry (net_protocol, NET_PROTOCOLS) {
+	for_each_table_entry(net_protocol, NET_PROTOCOLS) {
 		if (net_protocol->net_proto == net_proto)
 			return net_protocol->rx(iobuf, netdev, ll_dest,
 						ll_source, flags);
@@ -438,7 +438,7 @@ static void net_step(void *unused)
 	struct net_device *netdev, *tmp;
 
 	(void)unused;
-	list_for_each_entry_safe (netdev, tmp, &net_devices, list) {
+	list_for_each_entry_safe(netdev, tmp, &net_devices, list) {
 		if (!netdev_is_open(netdev))
 			continue;
 		netdev_poll(netdev);
@@ -459,7 +459,7 @@ static void net_shutdown(int booting)
 	struct net_device *netdev, *tmp;
 
 	(void)booting;
-	list_for_each_entry_safe (netdev, tmp, &net_devices, list)
+	list_for_each_entry_safe(netdev, tmp, &net_devices, list)
 		netdev_close(netdev);
 }
 

@@ -25,7 +25,7 @@ int resolv(struct interface *resolv_intf, const char *name, struct sockaddr *sa)
 	struct resolver *resolver;
 	int rc;
 
-	for_each_table_entry (resolver, RESOLVERS) {
+	for_each_table_entry(resolver, RESOLVERS) {
 		rc = resolver->resolv(resolv_intf, name, sa);
 		if (!rc_is(rc, ENXIO))
 			return rc;

@@ -12,7 +12,7 @@ int xfer_open_socket(struct interface *xfer, int semantics,
 {
 	struct socket_opener *opener;
 
-	for_each_table_entry (opener, SOCKET_OPENERS) {
+	for_each_table_entry(opener, SOCKET_OPENERS) {
 		if (opener->semantics == semantics &&
 		    opener->family == peer->sa_family)
 			return opener->open(xfer, peer, local);

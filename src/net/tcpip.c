@@ -12,7 +12,7 @@ int tcpip_rx(struct io_buffer *iobuf, struct net_device *netdev,
 {
 	struct tcpip_protocol *proto;
 
-	for_each_table_entry (proto, TCPIP_PROTOCOLS) {
+	for_each_table_entry(proto, TCPIP_PROTOCOLS) {
 		if (proto->tcpip_proto == tcpip_proto)
 			return proto->rx(iobuf, netdev, st_src, st_dest,
 					 pshdr_csum);
@@ -26,7 +26,7 @@ static struct tcpip_net_protocol *tcpip_net_protocol(sa_family_t family)
 {
 	struct tcpip_net_protocol *net;
 
-	for_each_table_entry (net, TCPIP_NET_PROTOCOLS) {
+	for_each_table_entry(net, TCPIP_NET_PROTOCOLS) {
 		if (net->sa_family == family)
 			return net;
 	}

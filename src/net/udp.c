@@ -28,7 +28,7 @@ static int udp_port_available(int port)
 {
 	struct udp_connection *udp;
 
-	list_for_each_entry (udp, &udp_conns, list) {
+	list_for_each_entry(udp, &udp_conns, list) {
 		if (udp->local.st_port == htons((uint16_t)port))
 			return 0;
 	}
@@ -118,7 +118,7 @@ static struct udp_connection *udp_demux(struct sockaddr_tcpip *st_src,
 	struct udp_connection *udp;
 	struct sockaddr_in *peer, *src = (struct sockaddr_in *)st_src;
 
-	list_for_each_entry (udp, &udp_conns, list) {
+	list_for_each_entry(udp, &udp_conns, list) {
 		peer = (struct sockaddr_in *)&udp->peer;
 		if (udp->local.st_port != st_dest->st_port)
 			continue;

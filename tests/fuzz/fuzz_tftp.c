@@ -251,7 +251,7 @@ static void fuzz_download(const unsigned char *data, unsigned long len)
 	memset(&sink, 0, sizeof(sink));
 	ref_init(&sink.refcnt, ref_no_free);
 	intf_init(&sink.xfer, &fuzz_sink_desc, &sink.refcnt);
-	for_each_table_entry (opener, URI_OPENERS) {
+	for_each_table_entry(opener, URI_OPENERS) {
 		if (strcmp(opener->scheme, "tftp") == 0)
 			break;
 	}

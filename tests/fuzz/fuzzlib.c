@@ -61,7 +61,7 @@ __export void keel_fuzz_init(void)
 	startup();
 	console_set_input_ended();
 	root = find_settings("");
-	list_for_each_entry (child, &root->children, siblings) {
+	list_for_each_entry(child, &root->children, siblings) {
 		if (fuzz_nblocks < FUZZ_MAX_BLOCKS)
 			fuzz_blocks[fuzz_nblocks++] = child;
 	}
@@ -75,7 +75,7 @@ static void fuzz_reset_settings(void)
 	int keep;
 
 	clear_settings(root);
-	list_for_each_entry_safe (child, tmp, &root->children, siblings) {
+	list_for_each_entry_safe(child, tmp, &root->children, siblings) {
 		for (keep = 0, i = 0; i < fuzz_nblocks; i++)
 			keep |= (fuzz_blocks[i] == child);
 		if (!keep)

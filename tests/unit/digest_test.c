@@ -195,7 +195,7 @@ static void digest_table_test(void)
 	struct digest_algorithm *d;
 	unsigned int n = 0;
 
-	for_each_table_entry (d, DIGEST_ALGORITHMS) {
+	for_each_table_entry(d, DIGEST_ALGORITHMS) {
 		ok(d->ctxsize <= DIGEST_CTX_MAX);
 		ok(d->digestsize <= DIGEST_OUT_MAX);
 		ok(d->blocksize <= DIGEST_BLOCK_MAX);

@@ -563,7 +563,7 @@ static void downloader_test_exec(void)
 	downloader_cancel_test();
 	downloader_object_test();
 	downloader_loud_test();
-	list_for_each_entry_safe (image, tmp, &images, list)
+	list_for_each_entry_safe(image, tmp, &images, list)
 		unregister_image(image);
 	ok(test_sources_live == 0);
 	ok(heap_same(&before));

@@ -17,7 +17,7 @@ static int list_is(struct list_head *head, const int *values, unsigned int n)
 
 	if (!list_check(head))
 		return 0;
-	list_for_each_entry (item, head, list) {
+	list_for_each_entry(item, head, list) {
 		if (i >= n || item->value != values[i++])
 			return 0;
 	}
@@ -48,11 +48,11 @@ static void list_test_exec(void)
 	ok(list_is(&head, (const int[]){0, 2, 3}, 3));
 
 	n = 3;
-	list_for_each_entry_reverse (pos, &head, list)
+	list_for_each_entry_reverse(pos, &head, list)
 		ok(pos->value == (int[]){0, 2, 3}[--n]);
 
 	/* Deleting while iterating */
-	list_for_each_entry_safe (pos, tmp, &head, list) {
+	list_for_each_entry_safe(pos, tmp, &head, list) {
 		if (pos->value != 3)
 			list_del(&pos->list);
 	}

@@ -59,7 +59,7 @@ int keel_run(void)
 	char **argv;
 	int argc = platform_args(&argv);
 
-	for_each_table_entry (test, SELF_TESTS) {
+	for_each_table_entry(test, SELF_TESTS) {
 		if (!test_selected(test, argc, argv))
 			continue;
 		passes = test_passes;

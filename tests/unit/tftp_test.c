@@ -645,7 +645,7 @@ static int wire_open(struct tftp_sink *sink, struct uri *uri, const char *path)
 	uri->scheme = "tftp";
 	uri->host = "10.0.0.2";
 	uri->path = path;
-	for_each_table_entry (opener, URI_OPENERS) {
+	for_each_table_entry(opener, URI_OPENERS) {
 		if (strcmp(opener->scheme, "tftp") == 0)
 			return opener->open(&sink->xfer, uri);
 	}

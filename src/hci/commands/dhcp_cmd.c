@@ -200,7 +200,7 @@ static int if_configure_all(int argc, char **argv, int first,
 	int i;
 
 	if (first == argc) {
-		list_for_each_entry (netdev, &net_devices, list) {
+		list_for_each_entry(netdev, &net_devices, list) {
 			if ((rc = if_ready(netdev, timeout_ms)) == 0 &&
 			    (rc = conf->configure(netdev, timeout_ms)) == 0)
 				return 0;

@@ -18,7 +18,7 @@ static int ifcommon(int argc, char **argv, int first,
 	int i, rc;
 
 	if (first == argc) {
-		list_for_each_entry_safe (netdev, tmp, &net_devices, list) {
+		list_for_each_entry_safe(netdev, tmp, &net_devices, list) {
 			if ((rc = fn(netdev)) != 0)
 				return rc;
 		}

@@ -210,7 +210,7 @@ static int imgmulti(int argc, char **argv, int first,
 	int i, rc;
 
 	if (first == argc) {
-		list_for_each_entry_safe (image, tmp, &images, list) {
+		list_for_each_entry_safe(image, tmp, &images, list) {
 			if ((rc = fn(image)) != 0)
 				return rc;
 		}

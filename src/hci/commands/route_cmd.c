@@ -15,7 +15,7 @@ static int route_exec(int argc, char **argv)
 
 	if (rc <= 0)
 		return rc;
-	list_for_each_entry (route, &ipv4_miniroutes, list) {
+	list_for_each_entry(route, &ipv4_miniroutes, list) {
 		printf("%s: %s", route->netdev->name,
 		       inet_ntoa(route->address));
 		printf("/%s", inet_ntoa(route->netmask));

@@ -144,7 +144,7 @@ static inline struct digest_algorithm *find_digest(const char *name)
 {
 	struct digest_algorithm *digest;
 
-	for_each_table_entry (digest, DIGEST_ALGORITHMS) {
+	for_each_table_entry(digest, DIGEST_ALGORITHMS) {
 		if (strcmp(digest->name, name) == 0)
 			return digest;
 	}

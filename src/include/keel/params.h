@@ -78,7 +78,7 @@ static inline void params_put(struct parameters *params)
 
 /** Every parameter of a list, in order */
 #define for_each_param(param, params)                                          \
-	list_for_each_entry (param, &(params)->entries, list)
+	list_for_each_entry(param, &(params)->entries, list)
 
 /**
  * Encode the form parameters (PARAMETER_FORM) as

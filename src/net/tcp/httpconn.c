@@ -116,7 +116,7 @@ int http_pool_get(struct interface *socket, const char *host, unsigned int port)
 {
 	struct http_idle *idle;
 
-	list_for_each_entry (idle, &http_idle_list, list) {
+	list_for_each_entry(idle, &http_idle_list, list) {
 		if (idle->port == port && strcasecmp(idle->host, host) == 0)
 			break;
 	}
@@ -143,7 +143,7 @@ unsigned int http_pool_count(void)
 	struct http_idle *idle;
 	unsigned int count = 0;
 
-	list_for_each_entry (idle, &http_idle_list, list)
+	list_for_each_entry(idle, &http_idle_list, list)
 		count++;
 	return count;
 }
