@@ -22,7 +22,7 @@ big_sha=$(lab_sha256 "$LAB_RUN/www/big.bin")
 mid_sha=$(lab_sha256 "$LAB_RUN/www/mid.bin")
 nginx_args=("location /slow/ { limit_rate 3m; }")
 lab_start_dnsmasq || lab_fail "dnsmasq starts"
-lab_start_nginx_http "${nginx_args[@]}" || lab_fail "nginx starts"
+lab_start_nginx "${nginx_args[@]}" || lab_fail "nginx starts"
 lab_start_http_server 8080 || lab_fail "http_server.py starts"
 P=http://$LAB_SERVER:8080
 
@@ -116,7 +116,7 @@ imgfetch --name n1 http://$LAB_SERVER/slow/big.bin && sha256sum --set h n1 && ec
 echo DONE
 IPXE
 )
-interrupt 80 "$LAB_NGINX_PID" lab_start_nginx_http "${nginx_args[@]}"
+interrupt 80 "$LAB_NGINX_PID" lab_start_nginx "${nginx_args[@]}"
 lab_run_keel "$script" 120
 adopt nginx
 lab_info "nginx restart: keel.linux ran for $LAB_MS ms (exit status $LAB_RC)"

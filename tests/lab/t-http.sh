@@ -27,7 +27,7 @@ cat >"$LAB_RUN/www/boot/sub.ipxe" <<'IPXE'
 echo SUB-RAN
 IPXE
 lab_start_dnsmasq || lab_fail "dnsmasq starts"
-lab_start_nginx_http "absolute_redirect off;" \
+lab_start_nginx "absolute_redirect off;" \
 	"location = /r301 { return 301 /file.bin; }" \
 	"location = /r302 { return 302 http://$LAB_SERVER/file.bin; }" \
 	"location = /r307 { return 307 /r308; }" \
