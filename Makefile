@@ -15,6 +15,7 @@
 .SUFFIXES:
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
+.DEFAULT_GOAL := all
 
 SHELL := /bin/bash
 CC ?= gcc
@@ -46,11 +47,18 @@ space := $(empty) $(empty)
 COMMON_DIRS := src/core src/net src/net/tcp src/net/udp src/crypto \
 	src/drivers/net src/drivers/bus src/hci src/hci/commands src/config
 
+# Firmware platforms beyond the host build. Each fragment adds its variant
+# to PLATFORM_VARIANTS, its source directories to ARCH_FW_DIRS, its images
+# and their link rules.
+PLATFORM_VARIANTS :=
+ARCH_FW_DIRS :=
+include src/arch/x86/pcbios.mk
+include src/arch/efi/efi.mk
+
 # Every firmware source, across all platforms, in a fixed order: a file's
 # position is its FILE_ID, which error codes carry to name their origin.
-ALL_FW_SRCS := $(sort $(foreach d,$(COMMON_DIRS) src/arch/linux src/arch/x86 \
-	src/arch/x86/common src/arch/x86/core src/arch/x86/prefix src/arch/efi tests/unit \
-	tests/fuzz, \
+ALL_FW_SRCS := $(sort $(foreach d,$(COMMON_DIRS) src/arch/linux \
+	src/arch/x86/common $(ARCH_FW_DIRS) tests/unit tests/fuzz, \
 	$(wildcard $(d)/*.c $(d)/*.S)))
 _n :=
 $(foreach s,$(ALL_FW_SRCS),$(eval _n += x)$(eval \
@@ -137,7 +145,7 @@ linux-fuzz_LDFLAGS := -no-pie -fsanitize=fuzzer,address,undefined
 FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 linux-fuzz_IMAGES := $(addsuffix .linux,$(FUZZ_TARGETS))
 
-VARIANTS := linux linux-san linux-fuzz
+VARIANTS := linux linux-san linux-fuzz $(PLATFORM_VARIANTS)
 DEFAULT_IMAGES := $(linux_BIN)/keel.linux
 
 # Self-test objects, linked only into tests.linux

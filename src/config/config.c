@@ -67,6 +67,14 @@ REQUIRE_OBJECT(tcpcheck_cmd);
 #define BANNER_TIMEOUT 0
 #endif
 
+/* The x86 BIOS platform (bin/): its platform services and drivers */
+#ifdef PLATFORM_PCBIOS
+#endif
+
+/* The UEFI platform (bin-x86_64-efi/): its platform services and drivers */
+#ifdef PLATFORM_EFI
+#endif
+
 #if defined(__x86_64__) || defined(__i386__)
 REQUIRE_OBJECT(cpuid_cmd);
 #endif
