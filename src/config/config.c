@@ -69,6 +69,14 @@ REQUIRE_OBJECT(tcpcheck_cmd);
 
 /* The x86 BIOS platform (bin/): its platform services and drivers */
 #ifdef PLATFORM_PCBIOS
+REQUIRE_OBJECT(x86_start);
+REQUIRE_OBJECT(bios_console);
+REQUIRE_OBJECT(serial16550);
+REQUIRE_OBJECT(bios_timer);
+REQUIRE_OBJECT(bios_memory);
+REQUIRE_OBJECT(bios_reboot);
+REQUIRE_OBJECT(bios_cmdline);
+REQUIRE_OBJECT(rtc);
 #endif
 
 /* The UEFI platform (bin-x86_64-efi/): its platform services and drivers */
