@@ -69,6 +69,11 @@ REQUIRE_OBJECT(tcpcheck_cmd);
 
 /* The x86 BIOS platform (bin/): its platform services and drivers */
 #ifdef PLATFORM_PCBIOS
+/* PCI bus (configuration mechanism 1) and native NIC drivers */
+REQUIRE_OBJECT(pci);
+REQUIRE_OBJECT(pci_mech1);
+REQUIRE_OBJECT(e1000);
+REQUIRE_OBJECT(virtio_net);
 #endif
 
 /* The UEFI platform (bin-x86_64-efi/): its platform services and drivers */
