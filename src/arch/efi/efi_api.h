@@ -41,6 +41,9 @@ unsigned int efi_status_code(EFI_STATUS status);
 /** The EFI status closest to a Keel rc */
 EFI_STATUS efi_status(int rc);
 
+/** Write out buffered console output (before another image prints) */
+void efi_console_flush(void);
+
 /** Give the heap back to the firmware (at exit; nothing may be used after) */
 void efi_memory_release(void);
 

@@ -15,7 +15,7 @@ static EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL *efi_conin_ex;
 static char efi_pending[8];
 static unsigned int efi_pending_len;
 
-static void efi_flush(void)
+void efi_console_flush(void)
 {
 	if (!efi_outlen)
 		return;
@@ -37,7 +37,7 @@ static void efi_putchar(int c)
 	}
 	efi_outbuf[efi_outlen++] = (CHAR16)c;
 	if (c == '\n' || efi_outlen >= ARRAY_SIZE(efi_outbuf) - 2)
-		efi_flush();
+		efi_console_flush();
 }
 
 /** Escape sequences for EFI scan codes, decoded again by getkey() */
@@ -79,7 +79,7 @@ static int efi_getchar(void)
 	int ctrl = 0;
 	int c;
 
-	efi_flush();
+	efi_console_flush();
 	if (efi_pending_len) {
 		c = (unsigned char)efi_pending[0];
 		memmove(efi_pending, efi_pending + 1, --efi_pending_len);
@@ -128,7 +128,7 @@ struct init_fn efi_console_init_fn __init_fn(INIT_CONSOLE) = {
 static void efi_console_shutdown(int booting)
 {
 	(void)booting;
-	efi_flush();
+	efi_console_flush();
 }
 
 struct startup_fn efi_console_startup __startup_fn(STARTUP_EARLY) = {

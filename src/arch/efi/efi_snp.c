@@ -242,6 +242,19 @@ static const struct net_device_operations snp_operations = {
 	.poll = snp_poll,
 };
 
+EFI_DEVICE_PATH *efi_netdev_path(struct net_device *netdev)
+{
+	struct snp_nic *nic = netdev->priv;
+	void *path;
+
+	if (netdev->op != &snp_operations)
+		return NULL;
+	if (efi_bs->HandleProtocol(nic->handle, &efi_device_path_guid,
+				   &path) != 0)
+		return NULL;
+	return path;
+}
+
 /** Name the device by its PCI location where it has one */
 static void snp_busloc(struct snp_nic *nic)
 {

@@ -18,4 +18,13 @@ int efi_snp_probe(EFI_HANDLE handle);
  */
 EFI_HANDLE efi_snp_topmost(EFI_HANDLE handle);
 
+struct net_device;
+
+/**
+ * The firmware device path of a network device's NIC.
+ *
+ * @ret path	device path, or NULL if the device is not an SNP device
+ */
+EFI_DEVICE_PATH *efi_netdev_path(struct net_device *netdev);
+
 #endif
