@@ -403,25 +403,34 @@ static const EFI_GUID efi_keel_vendor_guid = {
 static EFI_HANDLE efi_fs_handle;
 static EFI_DEVICE_PATH *efi_fs_path;
 
+/** The Keel vendor node: the GUID, then our image handle, so that a
+ * chained Keel's file system gets a device path of its own */
+struct efi_keel_node {
+	VENDOR_DEVICE_PATH vendor;
+	uint64_t instance;
+} __packed;
+
 /** @parent followed by the Keel vendor node (malloc'd) */
 static EFI_DEVICE_PATH *efi_fs_make_path(EFI_DEVICE_PATH *parent)
 {
 	size_t plen = parent ? efi_devpath_len(parent) - sizeof(*parent) : 0;
-	VENDOR_DEVICE_PATH *vendor;
+	struct efi_keel_node *node;
 	EFI_DEVICE_PATH *path, *end;
 
-	path = malloc(plen + sizeof(*vendor) + sizeof(*end));
+	path = malloc(plen + sizeof(*node) + sizeof(*end));
 	if (!path)
 		return NULL;
 	if (plen)
 		memcpy(path, parent, plen);
-	vendor = (VENDOR_DEVICE_PATH *)((char *)path + plen);
-	vendor->Header.Type = MEDIA_DEVICE_PATH;
-	vendor->Header.SubType = MEDIA_VENDOR_DP;
-	vendor->Header.Length[0] = sizeof(*vendor);
-	vendor->Header.Length[1] = 0;
-	memcpy(&vendor->Guid, &efi_keel_vendor_guid, sizeof(vendor->Guid));
-	end = (EFI_DEVICE_PATH *)(vendor + 1);
+	node = (struct efi_keel_node *)((char *)path + plen);
+	node->vendor.Header.Type = MEDIA_DEVICE_PATH;
+	node->vendor.Header.SubType = MEDIA_VENDOR_DP;
+	node->vendor.Header.Length[0] = sizeof(*node);
+	node->vendor.Header.Length[1] = 0;
+	memcpy(&node->vendor.Guid, &efi_keel_vendor_guid,
+	       sizeof(node->vendor.Guid));
+	node->instance = (uintptr_t)efi_image_handle;
+	end = (EFI_DEVICE_PATH *)(node + 1);
 	SetDevicePathEndNode(end);
 	return path;
 }
