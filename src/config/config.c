@@ -80,6 +80,7 @@ REQUIRE_OBJECT(efi_memory);
 REQUIRE_OBJECT(efi_reboot);
 REQUIRE_OBJECT(efi_smbios);
 REQUIRE_OBJECT(efi_image);
+REQUIRE_OBJECT(efi_sanboot);
 /*
  * Network devices are chosen per image in src/arch/efi/efi.mk: keel.efi
  * links efi_snp_all (every SNP NIC), snponly.efi efi_snp_only (the NIC
