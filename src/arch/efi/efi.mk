@@ -1,5 +1,5 @@
-# The UEFI platform (x86_64): bin-x86_64-efi/keel.efi, snponly.efi and EFI
-# option ROMs. Included by the top-level Makefile.
+# The UEFI platform (x86_64): bin-x86_64-efi/keel.efi and snponly.efi.
+# Included by the top-level Makefile.
 #
 # Objects are position-independent and linked into an ELF shared object at
 # base 0 with gnu-efi's start-up code (crt0); efi_entry.c applies the ELF
@@ -20,8 +20,6 @@ efi_CFLAGS := -m64 -fpic -fvisibility=hidden -mno-red-zone -fshort-wchar \
 	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64
 efi_DIRS := src/arch/efi src/arch/x86/common
 efi_IMAGES := keel.efi snponly.efi
-# The ROM images: the PCI IDs whose native drivers they carry
-EFI_ROMS := 8086100e 1af41000
 
 DEFAULT_IMAGES += $(addprefix $(efi_BIN)/,$(efi_IMAGES))
 
