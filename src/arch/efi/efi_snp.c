@@ -125,7 +125,7 @@ static void snp_reap(struct net_device *netdev)
 {
 	struct snp_nic *nic = netdev->priv;
 	EFI_SIMPLE_NETWORK *snp = nic->snp;
-	struct io_buffer *iobuf, *tmp;
+	struct io_buffer *iobuf, *tmp, *found;
 	UINT32 irq;
 	void *txbuf;
 	unsigned int guard = NETDEV_TX_QUEUE_MAX + 1;
@@ -135,12 +135,19 @@ static void snp_reap(struct net_device *netdev)
 		/* Asking for the interrupt status too: some UNDIs need it */
 		if (snp->GetStatus(snp, &irq, &txbuf) != 0 || !txbuf)
 			return;
+		found = NULL;
 		list_for_each_entry_safe(iobuf, tmp, &netdev->tx_queue, list) {
 			if (iobuf->data == txbuf) {
-				netdev_tx_complete(netdev, iobuf);
+				found = iobuf;
 				break;
 			}
 		}
+		/* Some SNPs hand back another address: the oldest went out */
+		if (!found)
+			found = list_first_entry(&netdev->tx_queue,
+						 struct io_buffer, list);
+		if (found)
+			netdev_tx_complete(netdev, found);
 	}
 }
 
