@@ -85,6 +85,19 @@ REQUIRE_OBJECT(bios_smbios);
 
 /* The UEFI platform (bin-x86_64-efi/): its platform services and drivers */
 #ifdef PLATFORM_EFI
+REQUIRE_OBJECT(efi_entry);
+REQUIRE_OBJECT(efi_console);
+REQUIRE_OBJECT(efi_timer);
+REQUIRE_OBJECT(efi_memory);
+REQUIRE_OBJECT(efi_reboot);
+REQUIRE_OBJECT(efi_smbios);
+REQUIRE_OBJECT(efi_image);
+REQUIRE_OBJECT(efi_sanboot);
+/*
+ * Network devices are chosen per image in src/arch/efi/efi.mk: keel.efi
+ * links efi_snp_all (every SNP NIC), snponly.efi efi_snp_only (the NIC
+ * it was loaded from).
+ */
 #endif
 
 #if defined(__x86_64__) || defined(__i386__)
