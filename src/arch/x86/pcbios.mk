@@ -29,7 +29,7 @@ $(MKBIOS): util/mkbios.c
 
 # Payloads: what each image links beyond src/config
 PCBIOS_PAYLOAD_keel :=
-PCBIOS_PAYLOAD_undionly :=
+PCBIOS_PAYLOAD_undionly := -u obj_undinet
 
 bin/%.elf: bin/blib.a $(PCBIOS_LDS)
 	$(call say,LD,$@)
