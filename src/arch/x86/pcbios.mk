@@ -57,4 +57,12 @@ bin/keel.lkrn: bin/lkrnprefix.bin bin/keel.pay $(MKBIOS)
 	$(call say,MKBIOS,$@)
 	$(Q)$(MKBIOS) lkrn bin/lkrnprefix.bin bin/keel.pay $@
 
-DEFAULT_IMAGES += bin/keel.lkrn
+bin/keel.pxe: bin/pxeprefix.bin bin/keel.pay $(MKBIOS)
+	$(call say,MKBIOS,$@)
+	$(Q)$(MKBIOS) pxe bin/pxeprefix.bin bin/keel.pay $@
+
+bin/undionly.kpxe: bin/kpxeprefix.bin bin/undionly.pay $(MKBIOS)
+	$(call say,MKBIOS,$@)
+	$(Q)$(MKBIOS) pxe bin/kpxeprefix.bin bin/undionly.pay $@
+
+DEFAULT_IMAGES += bin/keel.lkrn bin/keel.pxe bin/undionly.kpxe

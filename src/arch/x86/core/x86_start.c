@@ -17,49 +17,6 @@ struct prefix_info x86_prefix;
 uintptr_t x86_image_start;
 size_t x86_image_len;
 
-/** Where Keel must not go: low memory, its first copy, the loader's initrd */
-struct x86_range {
-	uint64_t start, end;
-};
-
-static int x86_overlap(uint64_t a, uint64_t b, const struct x86_range *r)
-{
-	return a < r->end && r->start < b;
-}
-
-/** Highest 4 KiB-aligned spot for @len bytes of RAM below 4 GiB, or 0 */
-static uintptr_t x86_choose_dest(size_t len, const struct x86_range *avoid,
-				 unsigned int navoid)
-{
-	uint64_t best = 0, lo, hi, cand;
-	unsigned int i, j;
-
-	for (i = 0; i < e820_count; i++) {
-		if (e820_map[i].type != E820_RAM)
-			continue;
-		lo = e820_map[i].start;
-		hi = lo + e820_map[i].len;
-		if (hi > 0xfffff000ULL)
-			hi = 0xfffff000ULL;
-		while (hi > lo && hi - lo >= len) {
-			cand = (hi - len) & ~0xfffULL;
-			if (cand < lo)
-				break;
-			for (j = 0; j < navoid; j++) {
-				if (x86_overlap(cand, cand + len, &avoid[j]))
-					break;
-			}
-			if (j == navoid) {
-				if (cand > best)
-					best = cand;
-				break;
-			}
-			hi = avoid[j].start;
-		}
-	}
-	return (uintptr_t)best;
-}
-
 /** Add @delta to every location the fixup table names */
 static void x86_apply_fixups(uint8_t *image, const uint8_t *table,
 			     size_t table_len, uint32_t delta)
@@ -90,7 +47,7 @@ static void x86_phase2(void);
 void x86_phase1(struct prefix_info *info)
 {
 	size_t len = (size_t)(_end - _image_start);
-	struct x86_range avoid[3];
+	struct e820_range avoid[3];
 	uintptr_t dest;
 	uint32_t delta;
 
@@ -103,7 +60,7 @@ void x86_phase1(struct prefix_info *info)
 	avoid[1].end = (uintptr_t)_end + x86_payload_fixlen;
 	avoid[2].start = x86_prefix.initrd;
 	avoid[2].end = (uint64_t)x86_prefix.initrd + x86_prefix.initrd_len;
-	dest = x86_choose_dest(len, avoid, 3);
+	dest = e820_find_top(len, 0xfffff000ULL, avoid, 3);
 	if (!dest) {
 		bios_early_print("Keel: not enough memory to start\r\n");
 		rm_uninstall();

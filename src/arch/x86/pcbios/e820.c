@@ -76,3 +76,52 @@ void e820_read(void)
 		e820_add(0x100000, (uint64_t)(regs.eax & 0xffff) << 10,
 			 E820_RAM);
 }
+
+static int e820_overlap(uint64_t a, uint64_t b, const struct e820_range *r)
+{
+	return a < r->end && r->start < b;
+}
+
+uintptr_t e820_find_top(size_t len, uint64_t limit,
+			const struct e820_range *avoid, unsigned int navoid)
+{
+	uint64_t best = 0, lo, hi, cand;
+	unsigned int i, j;
+
+	for (i = 0; i < e820_count; i++) {
+		if (e820_map[i].type != E820_RAM)
+			continue;
+		lo = e820_map[i].start;
+		hi = lo + e820_map[i].len;
+		if (hi > limit)
+			hi = limit;
+		while (hi > lo && hi - lo >= len) {
+			cand = (hi - len) & ~0xfffULL;
+			if (cand < lo)
+				break;
+			for (j = 0; j < navoid; j++) {
+				if (e820_overlap(cand, cand + len, &avoid[j]))
+					break;
+			}
+			if (j == navoid) {
+				if (cand > best)
+					best = cand;
+				break;
+			}
+			hi = avoid[j].start;
+		}
+	}
+	return (uintptr_t)best;
+}
+
+int e820_is_ram(uint64_t start, uint64_t end)
+{
+	unsigned int i;
+
+	for (i = 0; i < e820_count; i++) {
+		if (e820_map[i].type == E820_RAM && e820_map[i].start <= start &&
+		    end <= e820_map[i].start + e820_map[i].len)
+			return 1;
+	}
+	return 0;
+}

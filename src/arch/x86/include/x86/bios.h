@@ -47,6 +47,23 @@ struct e820_entry {
 extern struct e820_entry e820_map[E820_MAX];
 extern unsigned int e820_count;
 
+/** A range of physical memory, [start, end) */
+struct e820_range {
+	uint64_t start, end;
+};
+
+/**
+ * The highest 4 KiB-aligned place for @len bytes of E820 RAM, ending at or
+ * below @limit and clear of every range in @avoid.
+ *
+ * @ret addr	start, or 0 if there is none
+ */
+uintptr_t e820_find_top(size_t len, uint64_t limit,
+			const struct e820_range *avoid, unsigned int navoid);
+
+/** True if [start, end) lies inside one E820 RAM region */
+int e820_is_ram(uint64_t start, uint64_t end);
+
 /** Where Keel's image lies once moved, and its length (with bss) */
 extern uintptr_t x86_image_start;
 extern size_t x86_image_len;
