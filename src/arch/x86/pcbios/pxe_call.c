@@ -108,16 +108,17 @@ static int pxe_api_choose(struct pxe_segoff plus_so, struct pxe_segoff bang_so)
 int pxe_api_find(void)
 {
 	struct pxe_segoff plus_so = {0, 0}, bang_so = {0, 0};
+	uint32_t plus_far, bang_far;
 	struct rm_regs regs;
 
 	if (pxe_entry_kind != PXE_ENTRY_NONE)
 		return 0;
 	/* What the ROM handed the NBP at entry, as the prefix saved it */
-	if (x86_prefix.magic == PREFIX_MAGIC) {
-		plus_so.segment = x86_prefix.pxenv_seg;
-		plus_so.offset = x86_prefix.pxenv_off;
-		bang_so.segment = x86_prefix.ppxe_seg;
-		bang_so.offset = x86_prefix.ppxe_off;
+	if (pxe_loader_entry(&plus_far, &bang_far) == 0) {
+		plus_so.segment = (uint16_t)(plus_far >> 16);
+		plus_so.offset = (uint16_t)plus_far;
+		bang_so.segment = (uint16_t)(bang_far >> 16);
+		bang_so.offset = (uint16_t)bang_far;
 		if (pxe_api_choose(plus_so, bang_so) == 0)
 			return 0;
 	}

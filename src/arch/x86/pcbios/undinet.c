@@ -24,6 +24,8 @@
 #define UNDI_TX_SLOTS 4
 /** A slot: a full frame, rounded to 16 bytes */
 #define UNDI_TX_SLOT_LEN 1520
+/** Transmit attempts while the UNDI's ring is full */
+#define UNDI_TX_TRIES 16
 /** ISR calls per poll, so a flood cannot hold the scheduler */
 #define UNDI_RX_BUDGET 64
 /** Longest frame accepted (a VLAN tag beyond a full Ethernet frame) */
@@ -196,25 +198,12 @@ static void undi_close(struct net_device *netdev)
 	netdev_link_down(netdev);
 }
 
-static int undi_transmit(struct net_device *netdev, struct io_buffer *iobuf)
+/** Hand the frame in @slot to the UNDI */
+static int undi_tx_call(struct undi_nic *undi, uint8_t *slot, size_t len)
 {
-	struct undi_nic *undi = netdev->priv;
 	struct undi_area *area = undi->area;
 	struct pxenv_undi_transmit *tx;
-	size_t len = iob_len(iobuf);
-	uint8_t *slot;
-	int rc;
 
-	if (len > UNDI_TX_SLOT_LEN)
-		return errctx(-EMSGSIZE, "frame of %zu bytes is too long", len);
-	slot = area->tx_slot[undi->tx_next];
-	undi->tx_next = (undi->tx_next + 1) % UNDI_TX_SLOTS;
-	memcpy(slot, iobuf->data, len);
-	/* Pad runts: not every UNDI does */
-	if (len < ETH_ZLEN) {
-		memset(slot + len, 0, ETH_ZLEN - len);
-		len = ETH_ZLEN;
-	}
 	memset(&area->tbd, 0, sizeof(area->tbd));
 	area->tbd.immed_length = (uint16_t)len;
 	area->tbd.xmit = pxe_segoff_of(&undi->mem, slot);
@@ -224,7 +213,40 @@ static int undi_transmit(struct net_device *netdev, struct io_buffer *iobuf)
 	tx->xmit_flag = XMT_DESTADDR;
 	tx->dest_addr = pxe_segoff_of(&undi->mem, slot);
 	tx->tbd = pxe_segoff_of(&undi->mem, &area->tbd);
-	if ((rc = undi_call(undi, PXENV_UNDI_TRANSMIT)) != 0)
+	return undi_call(undi, PXENV_UNDI_TRANSMIT);
+}
+
+static void undi_poll(struct net_device *netdev);
+
+static int undi_transmit(struct net_device *netdev, struct io_buffer *iobuf)
+{
+	struct undi_nic *undi = netdev->priv;
+	size_t len = iob_len(iobuf);
+	unsigned int tries;
+	uint8_t *slot;
+	int rc;
+
+	if (len > UNDI_TX_SLOT_LEN)
+		return errctx(-EMSGSIZE, "frame of %zu bytes is too long", len);
+	slot = undi->area->tx_slot[undi->tx_next];
+	undi->tx_next = (undi->tx_next + 1) % UNDI_TX_SLOTS;
+	memcpy(slot, iobuf->data, len);
+	/* Pad runts: not every UNDI does */
+	if (len < ETH_ZLEN) {
+		memset(slot + len, 0, ETH_ZLEN - len);
+		len = ETH_ZLEN;
+	}
+	/*
+	 * A full transmit ring answers OUT_OF_RESOURCES: polling the ISR
+	 * lets the stack reap finished frames, then the frame is retried.
+	 */
+	for (tries = 0; tries < UNDI_TX_TRIES; tries++) {
+		rc = undi_tx_call(undi, slot, len);
+		if (!rc_is(rc, ENOBUFS))
+			break;
+		undi_poll(netdev);
+	}
+	if (rc)
 		return rc;
 	undi->tx_pending++;
 	/* The frame now lives in base memory: our buffer is free */
@@ -245,6 +267,8 @@ static void undi_rx_piece(struct net_device *netdev,
 	uint32_t lin = ((uint32_t)isr->frame.segment << 4) + isr->frame.offset;
 	void *dst;
 
+	DBG2("UNDI: rx %04x:%04x len %zu/%zu hdr %u\n", isr->frame.segment,
+	     isr->frame.offset, len, frame_len, isr->frame_header_length);
 	if (undi->rx_partial && frame_len != undi->rx_frame_len)
 		undi_rx_discard(netdev, -EPROTO);
 	if (!undi->rx_partial) {
