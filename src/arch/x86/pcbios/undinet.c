@@ -1,14 +1,18 @@
 /* undinet: a network device driven through the loading ROM's PXE UNDI API (undionly.kpxe). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <keel/debug.h>
+#include <keel/dhcp.h>
+#include <keel/dhcpopts.h>
 #include <keel/errors.h>
 #include <keel/ethernet.h>
 #include <keel/init.h>
 #include <keel/io.h>
 #include <keel/iobuf.h>
 #include <keel/netdevice.h>
+#include <keel/settings.h>
 #include <x86/pxe.h>
 #include <x86/realmode.h>
 
@@ -21,7 +25,7 @@
  */
 
 /** Transmit slots: a slot is reused only after this many later frames */
-#define UNDI_TX_SLOTS 4
+#define UNDI_TX_SLOTS 2
 /** A slot: a full frame, rounded to 16 bytes */
 #define UNDI_TX_SLOT_LEN 1520
 /** Transmit attempts while the UNDI's ring is full */
@@ -423,6 +427,59 @@ static void undi_get_iface(struct undi_nic *undi, struct net_device *netdev)
 	    (unsigned long)iface->service_flags);
 }
 
+/** The ROM's DHCPACK as a settings block */
+struct undi_cached {
+	struct refcnt refcnt;
+	struct generic_settings generic;
+};
+
+static void undi_cached_free(struct refcnt *refcnt)
+{
+	struct undi_cached *block =
+		container_of(refcnt, struct undi_cached, refcnt);
+
+	generic_settings_clear(&block->generic.settings);
+	free(block);
+}
+
+/**
+ * Store the DHCPACK the ROM received as "netN.dhcp", so that the address
+ * it leased is known without asking again ("ifconf -c static" uses it).
+ * Keel's own "dhcp" replaces the block: a boot server tells Keel from the
+ * ROM by what Keel sends, so autoboot still asks.
+ */
+static void undi_cached_dhcp(struct undi_nic *undi, struct net_device *netdev)
+{
+	struct pxenv_get_cached_info *cached;
+	struct undi_cached *block;
+	const struct dhcphdr *ack;
+	size_t len;
+	int rc;
+
+	cached = undi_params(undi, sizeof(*cached));
+	cached->packet_type = PXENV_PACKET_TYPE_DHCP_ACK;
+	cached->buffer_size = sizeof(undi->area->tx_slot);
+	cached->buffer = pxe_segoff_of(&undi->mem, undi->area->tx_slot);
+	if (undi_call(undi, PXENV_GET_CACHED_INFO) != 0)
+		return;
+	len = cached->buffer_size;
+	ack = (const void *)undi->area->tx_slot;
+	if (len < sizeof(*ack) || len > sizeof(undi->area->tx_slot) ||
+	    ack->op != BOOTP_REPLY || ack->yiaddr.s_addr == 0)
+		return;
+	if (!(block = zalloc(sizeof(*block))))
+		return;
+	ref_init(&block->refcnt, undi_cached_free);
+	generic_settings_init(&block->generic, &block->refcnt);
+	if ((rc = dhcp_store_packet(&block->generic.settings, ack, len)) ==
+	    0)
+		rc = register_settings(&block->generic.settings,
+				       &netdev->settings.settings, "dhcp");
+	DBG("UNDI: cached DHCPACK (%zu bytes): %s\n", len,
+	    rc ? strerror(rc) : "stored");
+	ref_put(&block->refcnt);
+}
+
 static int undi_probe(void)
 {
 	struct net_device *netdev;
@@ -447,6 +504,7 @@ static int undi_probe(void)
 	if ((rc = register_netdev(netdev)) != 0)
 		goto err_register;
 	undi_netdev = netdev;
+	undi_cached_dhcp(undi, netdev);
 	return 0;
 
 err_register:
