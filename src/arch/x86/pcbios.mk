@@ -32,7 +32,7 @@ $(MKBIOS): util/mkbios.c
 # none of them, it drives the NIC through the stock ROM's UNDI
 PCBIOS_NATIVE_NICS := -u obj_pci -u obj_pci_mech1 -u obj_e1000 -u obj_virtio_net
 PCBIOS_PAYLOAD_keel := $(PCBIOS_NATIVE_NICS)
-PCBIOS_PAYLOAD_undionly :=
+PCBIOS_PAYLOAD_undionly := -u obj_undinet
 
 bin/%.elf: bin/blib.a $(PCBIOS_LDS)
 	$(call say,LD,$@)
