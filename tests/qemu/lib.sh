@@ -21,8 +21,8 @@ QT_CMDLINE_BASE=${QT_CMDLINE_BASE:-console=ttyS0 quiet panic=1}
 
 # Console output after which nothing useful comes: QEMU is stopped at once
 # rather than at the time limit (SeaBIOS found nothing to boot; OVMF fell
-# back to its built-in shell)
-QT_GIVE_UP=${QT_GIVE_UP:-No bootable device|Shell> }
+# back to its built-in shell; Keel or iPXE gave up and opened its shell)
+QT_GIVE_UP=${QT_GIVE_UP:-No bootable device|Shell> |keel> |iPXE> }
 
 QT_PIDS=()
 
@@ -50,8 +50,8 @@ qt_stop_all() {
 	done
 	# Console output after which nothing useful comes: QEMU is stopped at once
 # rather than at the time limit (SeaBIOS found nothing to boot; OVMF fell
-# back to its built-in shell)
-QT_GIVE_UP=${QT_GIVE_UP:-No bootable device|Shell> }
+# back to its built-in shell; Keel or iPXE gave up and opened its shell)
+QT_GIVE_UP=${QT_GIVE_UP:-No bootable device|Shell> |keel> |iPXE> }
 
 QT_PIDS=()
 }
