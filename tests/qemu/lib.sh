@@ -1,4 +1,5 @@
 # Keel QEMU boot tests: shared functions, sourced by tests/qemu/run, bench
+# shellcheck shell=bash
 # and demo. Every QEMU runs with -accel tcg under `timeout`; its network is
 # either user-net with restrict=on (TFTP from a directory, HTTP through
 # guestfwd to a server on 127.0.0.1) or a TAP device inside a network
@@ -192,7 +193,7 @@ qt_ns_setup() {
 
 # qt_ns_teardown: kill what still runs in the namespace, then delete it
 qt_ns_teardown() {
-	local pid i
+	local pid pids i
 	[ -n "${QT_NS:-}" ] || return 0
 	if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$QT_NS"; then
 		for ((i = 0; i < 20; i++)); do
@@ -203,7 +204,7 @@ qt_ns_teardown() {
 		done
 		ip netns del "$QT_NS" 2>/dev/null
 	fi
-	QT_QEMU_WRAP= QT_HTTP_WRAP=
+	QT_QEMU_WRAP='' QT_HTTP_WRAP=''
 }
 
 # qt_dnsmasq DIR TFTPROOT CONF...: dnsmasq on tap0 inside QT_NS (DHCP and
