@@ -79,6 +79,7 @@ REQUIRE_OBJECT(bios_cmdline);
 REQUIRE_OBJECT(rtc);
 REQUIRE_OBJECT(bzimage);
 REQUIRE_OBJECT(pxe_loader);
+REQUIRE_OBJECT(pxe_image);
 #endif
 
 /* The UEFI platform (bin-x86_64-efi/): its platform services and drivers */
