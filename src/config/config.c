@@ -78,8 +78,8 @@ REQUIRE_OBJECT(bios_reboot);
 REQUIRE_OBJECT(bios_cmdline);
 REQUIRE_OBJECT(rtc);
 REQUIRE_OBJECT(bzimage);
-REQUIRE_OBJECT(pxe_loader);
 REQUIRE_OBJECT(pxe_image);
+REQUIRE_OBJECT(pxe_loader);
 #endif
 
 /* The UEFI platform (bin-x86_64-efi/): its platform services and drivers */
