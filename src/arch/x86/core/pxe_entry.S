@@ -21,7 +21,14 @@
 #define H_PXENV_OFF 32
 #define H_GDT_DESC 34
 #define H_IDT_DESC 40
-#define H_LEN 104
+#define H_OLD_15 104
+#define H_E820_OFF 108
+#define H_E801_LOW 110
+#define H_E801_HIGH 112
+#define H_E820_COUNT 116
+#define H_LEN 120
+
+#define SMAP 0x534d4150
 
 #define R(x) ((x) - pxe_text_start)
 
@@ -116,6 +123,71 @@ pxe_int1a:
 	movw %cs, %bx
 	movw %bx, %es
 	movw %cs:H_PXENV_OFF, %bx
+	pushw %bp
+	movw %sp, %bp
+	andb $0xfe, 6(%bp)
+	popw %bp
+	iret
+
+/*
+ * INT 15h: the memory map without the memory Keel still uses while the
+ * NBP runs (E820h from a table pxe_api.c builds, E801h and 88h from it)
+ */
+	.globl pxe_int15
+pxe_int15:
+	cmpl $0xe820, %eax
+	je pxe_int15_e820
+	cmpw $0xe801, %ax
+	je pxe_int15_e801
+	cmpb $0x88, %ah
+	je pxe_int15_88
+pxe_int15_chain:
+	ljmp *%cs:H_OLD_15
+pxe_int15_e820:
+	cmpl $SMAP, %edx
+	jne pxe_int15_chain
+	cmpl $20, %ecx
+	jb pxe_int15_fail
+	cmpl %cs:H_E820_COUNT, %ebx
+	jae pxe_int15_fail
+	pushw %ds
+	pushw %si
+	pushw %di
+	pushw %cx
+	imulw $20, %bx, %si
+	addw %cs:H_E820_OFF, %si
+	pushw %cs
+	popw %ds
+	movw $10, %cx
+	cld
+	rep movsw
+	popw %cx
+	popw %di
+	popw %si
+	popw %ds
+	incl %ebx
+	cmpl %cs:H_E820_COUNT, %ebx
+	jb 1f
+	xorl %ebx, %ebx
+1:	movl $SMAP, %eax
+	movl $20, %ecx
+	jmp pxe_iret_clc
+pxe_int15_e801:
+	movw %cs:H_E801_LOW, %ax
+	movw %ax, %cx
+	movw %cs:H_E801_HIGH, %bx
+	movw %bx, %dx
+	jmp pxe_iret_clc
+pxe_int15_88:
+	movw %cs:H_E801_LOW, %ax
+	jmp pxe_iret_clc
+pxe_int15_fail:
+	pushw %bp
+	movw %sp, %bp
+	orb $1, 6(%bp)
+	popw %bp
+	iret
+pxe_iret_clc:
 	pushw %bp
 	movw %sp, %bp
 	andb $0xfe, 6(%bp)

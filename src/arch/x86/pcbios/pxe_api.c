@@ -10,6 +10,7 @@
 #include <keel/process.h>
 #include <keel/settings.h>
 #include <keel/byteswap.h>
+#include <keel/malloc.h>
 #include <x86/bios.h>
 #include <x86/realmode.h>
 #include <x86/pxe_api.h>
@@ -20,7 +21,7 @@ REQUIRE_OBJECT(pxe_undi);
 
 extern char pxe_text_start[], pxe_text_end[];
 extern char pxe_ppxe_entry[], pxe_pxenv_entry[], pxe_exit_real[];
-extern char pxe_int1a[], pxe_nbp_return[];
+extern char pxe_int1a[], pxe_int15[], pxe_nbp_return[];
 extern void pxe_pm_entry(void);
 extern void pxe_pm_nbp_return(void);
 void pxe_api_dispatch(void);
@@ -38,10 +39,15 @@ void pxe_nbp_jump(const struct rm_regs *regs, uint16_t ss, uint16_t sp)
 #define PXE_PACKET_LEN DHCP_MAX_LEN
 #define PXE_NUM_PACKETS 3
 #define PXE_STACK_LEN 2048
+/** Entries of the memory map the NBP sees */
+#define PXE_E820_MAX 32
+/** Heap Keel keeps for itself while an NBP runs; the rest goes to the NBP */
+#define PXE_HEAP_RESERVE (16UL << 20)
 
 /** BIOS data area: free base memory in KiB; the INT 1Ah vector */
 #define BDA_BASEMEM ((volatile uint16_t *)0x413)
 #define IVT_1A ((volatile uint16_t *)(0x1a * 4))
+#define IVT_15 ((volatile uint16_t *)(0x15 * 4))
 
 /** Linear address of the block (pxe_entry.S reads it), 0 if none */
 uint32_t pxe_block_base;
@@ -52,10 +58,13 @@ static unsigned int pxe_kib;
 /** Base memory word as we left it, to give the block back */
 static uint16_t pxe_basemem_set;
 static int pxe_int1a_hooked;
+static int pxe_int15_hooked;
+/** Heap memory handed to the NBP: the only RAM above 1 MiB it sees */
+static void *pxe_nbp_memory;
 
 /** Offsets in the block */
 static struct {
-	size_t code_end, pxenv, ppxe, packets, rx, stack_top;
+	size_t code_end, pxenv, ppxe, packets, e820, rx, stack_top;
 } pxe_layout;
 
 static inline struct pxe_block_header *pxe_header(void)
@@ -81,8 +90,10 @@ static void pxe_compute_layout(void)
 	pxe_layout.pxenv = code;
 	pxe_layout.ppxe = pxe_layout.pxenv + PXE_PXENV_LEN;
 	pxe_layout.packets = pxe_layout.ppxe + PXE_PPXE_LEN;
-	pxe_layout.rx = pxe_layout.packets +
-			pxe_align16(PXE_PACKET_LEN) * PXE_NUM_PACKETS;
+	pxe_layout.e820 = pxe_layout.packets +
+			  pxe_align16(PXE_PACKET_LEN) * PXE_NUM_PACKETS;
+	pxe_layout.rx = pxe_layout.e820 +
+			pxe_align16(PXE_E820_MAX * sizeof(struct e820_entry));
 	pxe_layout.stack_top = pxe_layout.rx + PXE_RX_BUFFER_LEN + PXE_STACK_LEN;
 }
 
@@ -365,6 +376,128 @@ static uint16_t pxe_get_cached_info(void *params)
 }
 
 /* ------------------------------------------------------------------------
+ * The memory map the NBP sees (INT 15h)
+ *
+ * Keel's code and heap stay in use while the NBP runs, and Keel's small
+ * allocations sit just above 1 MiB. So Keel allocates one large block for
+ * the NBP, keeping PXE_HEAP_RESERVE for itself, and the NBP's memory map
+ * shows only that block as RAM above 1 MiB; everything else Keel holds
+ * reads as reserved.
+ */
+
+/** Append [start, end) of @type to the table, if not empty */
+static void pxe_e820_add(struct e820_entry *map, uint32_t *count,
+			 uint64_t start, uint64_t end, uint32_t type)
+{
+	if (end <= start || *count >= PXE_E820_MAX)
+		return;
+	map[*count].start = start;
+	map[*count].len = end - start;
+	map[*count].type = type;
+	(*count)++;
+}
+
+static uint64_t pxe_max64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static uint64_t pxe_min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/** Build the NBP's memory map from the BIOS's, visible RAM [lo, hi) */
+static void pxe_build_e820(uint64_t lo, uint64_t hi)
+{
+	struct pxe_block_header *h = pxe_header();
+	struct e820_entry *map =
+		phys_to_virt(pxe_block_base + pxe_layout.e820);
+	const uint64_t low = 0x100000, high = 0x100000000ULL;
+	uint64_t s, e, contig = low;
+	uint32_t count = 0;
+	unsigned int i;
+
+	for (i = 0; i < e820_count; i++) {
+		s = e820_map[i].start;
+		e = s + e820_map[i].len;
+		if (e820_map[i].type != E820_RAM || e <= low || s >= high) {
+			pxe_e820_add(map, &count, s, e, e820_map[i].type);
+			continue;
+		}
+		/* RAM touching [1 MiB, 4 GiB): only [lo, hi) stays RAM */
+		pxe_e820_add(map, &count, s, pxe_min64(e, low), E820_RAM);
+		s = pxe_max64(s, low);
+		pxe_e820_add(map, &count, s, pxe_min64(e, pxe_max64(s, lo)), 2);
+		pxe_e820_add(map, &count, pxe_max64(s, lo), pxe_min64(e, hi),
+			     E820_RAM);
+		pxe_e820_add(map, &count, pxe_max64(s, hi), pxe_min64(e, high),
+			     2);
+		pxe_e820_add(map, &count, high, e, E820_RAM);
+	}
+	/* E801h/88h describe RAM contiguous from 1 MiB only */
+	if (lo == low)
+		contig = hi;
+	h->e820_off = (uint16_t)pxe_layout.e820;
+	h->e820_count = count;
+	h->e801_low = (uint16_t)((pxe_min64(contig, 16 << 20) - low) >> 10);
+	h->e801_high = (uint16_t)pxe_min64(
+		contig > (16 << 20) ? (contig - (16 << 20)) >> 16 : 0, 0xffff);
+}
+
+/** Give the NBP all free heap but a reserve, and hook INT 15h */
+static void pxe_hide_memory(void)
+{
+	struct pxe_block_header *h = pxe_header();
+	struct heap_stats stats;
+	size_t len;
+	uint64_t lo = 0, hi = 0;
+
+	if (!pxe_nbp_memory) {
+		heap_stats(&stats);
+		len = stats.largest_free > 2 * PXE_HEAP_RESERVE
+			      ? stats.largest_free - PXE_HEAP_RESERVE
+			      : stats.largest_free / 2;
+		pxe_nbp_memory = malloc(len);
+		if (pxe_nbp_memory) {
+			lo = (virt_to_phys(pxe_nbp_memory) + 0xfff) & ~0xfffULL;
+			hi = (virt_to_phys(pxe_nbp_memory) + len) & ~0xfffULL;
+		}
+	}
+	DBG("PXE: NBP memory above 1 MiB: %#llx-%#llx\n",
+	    (unsigned long long)lo, (unsigned long long)hi);
+	pxe_build_e820(lo, hi);
+	if (!pxe_int15_hooked) {
+		h->old_int15_off = IVT_15[0];
+		h->old_int15_seg = IVT_15[1];
+		IVT_15[0] = pxe_code_off(pxe_int15);
+		IVT_15[1] = pxe_seg;
+		pxe_int15_hooked = 1;
+	}
+}
+
+/** Unhook a vector if it still points at us */
+static int pxe_unhook(volatile uint16_t *vec, char *handler, uint16_t off,
+		      uint16_t seg)
+{
+	if (vec[1] != pxe_seg || vec[0] != pxe_code_off(handler))
+		return -EBUSY;
+	vec[0] = off;
+	vec[1] = seg;
+	return 0;
+}
+
+static void pxe_unhook_int15(void)
+{
+	struct pxe_block_header *h = pxe_header();
+
+	if (pxe_int15_hooked &&
+	    pxe_unhook(IVT_15, pxe_int15, h->old_int15_off,
+		       h->old_int15_seg) == 0)
+		pxe_int15_hooked = 0;
+}
+
+/* ------------------------------------------------------------------------
  * Calls about the stack as a whole
  */
 
@@ -384,14 +517,11 @@ static void pxe_unhook_int1a(void)
 {
 	struct pxe_block_header *h = pxe_header();
 
-	if (!pxe_int1a_hooked)
-		return;
 	/* Only if nobody hooked it after us */
-	if (IVT_1A[1] == pxe_seg && IVT_1A[0] == pxe_code_off(pxe_int1a)) {
-		IVT_1A[0] = h->old_int1a_off;
-		IVT_1A[1] = h->old_int1a_seg;
+	if (pxe_int1a_hooked &&
+	    pxe_unhook(IVT_1A, pxe_int1a, h->old_int1a_off,
+		       h->old_int1a_seg) == 0)
 		pxe_int1a_hooked = 0;
-	}
 }
 
 static uint16_t pxe_stop_undi(void *params)
@@ -401,10 +531,15 @@ static uint16_t pxe_stop_undi(void *params)
 	return pxe_int1a_hooked ? PXENV_STATUS_FAILURE : PXENV_STATUS_SUCCESS;
 }
 
-/** UNLOAD_STACK: end every use and let the NIC go quiet */
+/**
+ * UNLOAD_STACK: end every use and let the NIC go quiet. The full memory
+ * map comes back, for the operating system the NBP starts next.
+ */
 static uint16_t pxe_unload_stack(void *params)
 {
 	(void)params;
+	pxe_unhook_int1a();
+	pxe_unhook_int15();
 	pxe_tftp_reset();
 	pxe_udp_reset();
 	pxe_undi_reset();
@@ -479,6 +614,7 @@ int pxe_api_install(struct net_device *netdev, struct pxe_segoff *pxenv,
 	pxe_fill_structures();
 	for (type = 1; type <= PXE_NUM_PACKETS; type++)
 		pxe_build_packet(type, netdev);
+	pxe_hide_memory();
 	h = pxe_header();
 	if (!pxe_int1a_hooked) {
 		h->old_int1a_off = IVT_1A[0];
@@ -500,8 +636,11 @@ void pxe_api_uninstall(void)
 	pxe_udp_reset();
 	pxe_undi_reset();
 	pxe_unhook_int1a();
-	if (!pxe_int1a_hooked)
+	pxe_unhook_int15();
+	if (!pxe_int1a_hooked && !pxe_int15_hooked)
 		pxe_free_block();
+	free(pxe_nbp_memory);
+	pxe_nbp_memory = NULL;
 	pxe_netdev = NULL;
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <keel/debug.h>
 #include <keel/downloader.h>
+#include <keel/errors.h>
 #include <keel/image.h>
 #include <keel/in.h>
 #include <keel/settings.h>
@@ -68,17 +69,13 @@ static void pxe_tftp_escape(char *uri, size_t max, const char *name)
 
 static uint16_t pxe_tftp_status(int rc)
 {
-	switch (rc) {
-	case -ENOENT:
+	if (rc_is(rc, ENOENT))
 		return PXENV_STATUS_TFTP_FILE_NOT_FOUND;
-	case -EACCES:
-	case -EPERM:
+	if (rc_is(rc, EACCES) || rc_is(rc, EPERM))
 		return PXENV_STATUS_TFTP_ACCESS_VIOLATION;
-	case -ENOMEM:
+	if (rc_is(rc, ENOMEM))
 		return PXENV_STATUS_OUT_OF_RESOURCES;
-	default:
-		return PXENV_STATUS_TFTP_CANNOT_OPEN_CONNECTION;
-	}
+	return PXENV_STATUS_TFTP_CANNOT_OPEN_CONNECTION;
 }
 
 /**

@@ -301,6 +301,7 @@ static uint16_t pxe_undi_get_nic_type(void *params)
 	char *end;
 
 	/* Devices found on PCI are named "PCI bb:dd.f" */
+	DBG("PXE NIC at %s\n", loc ? loc : "(unknown)");
 	if (!loc || strncmp(loc, "PCI ", 4) != 0)
 		return PXENV_STATUS_UNSUPPORTED;
 	bus = strtoul(loc + 4, &end, 16);

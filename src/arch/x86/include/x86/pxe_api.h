@@ -381,6 +381,14 @@ struct pxe_block_header {
 	uint16_t pad2;
 	/** GDT: the transition layer's five entries, then ours */
 	uint64_t gdt[7];
+	/** The INT 15h vector we chain to (offset, segment) */
+	uint16_t old_int15_off, old_int15_seg;
+	/** The memory map the NBP sees: offset in the block, entries */
+	uint16_t e820_off;
+	/** INT 15h E801h: KiB from 1 to 16 MiB, 64 KiB blocks above */
+	uint16_t e801_low, e801_high;
+	uint16_t pad3;
+	uint32_t e820_count;
 } __attribute__((packed));
 
 /* ------------------------------------------------------------------------
