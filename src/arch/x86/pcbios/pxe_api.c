@@ -407,17 +407,68 @@ static uint64_t pxe_min64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/** Build the NBP's memory map from the BIOS's, visible RAM [lo, hi) */
+/** RAM windows above 1 MiB that the NBP may use, in address order */
+struct pxe_window {
+	uint64_t start, end;
+};
+
+/** Add [s, e) split by the windows: inside RAM, outside reserved */
+static void pxe_e820_split(struct e820_entry *map, uint32_t *count,
+			   uint64_t s, uint64_t e, const struct pxe_window *win,
+			   unsigned int nwin)
+{
+	uint64_t ws, we;
+	unsigned int i;
+
+	for (i = 0; i < nwin; i++) {
+		ws = pxe_max64(win[i].start, s);
+		we = pxe_min64(win[i].end, e);
+		if (ws >= we)
+			continue;
+		pxe_e820_add(map, count, s, ws, 2);
+		pxe_e820_add(map, count, ws, we, E820_RAM);
+		s = we;
+	}
+	pxe_e820_add(map, count, s, e, 2);
+}
+
+/** True if Keel's heap left [1 MiB, BIOS_HEAP_FLOOR) alone (bios_memory.c) */
+static int pxe_floor_free(void)
+{
+	uint64_t s, e;
+	unsigned int i;
+
+	for (i = 0; i < e820_count; i++) {
+		s = e820_map[i].start;
+		e = s + e820_map[i].len;
+		if (e820_map[i].type == E820_RAM && s < BIOS_HEAP_FLOOR &&
+		    e > 0x100000 && e < BIOS_HEAP_FLOOR + (16 << 20))
+			return 0;
+	}
+	return 1;
+}
+
+/** Build the NBP's memory map from the BIOS's, with heap RAM [lo, hi) */
 static void pxe_build_e820(uint64_t lo, uint64_t hi)
 {
 	struct pxe_block_header *h = pxe_header();
 	struct e820_entry *map =
 		phys_to_virt(pxe_block_base + pxe_layout.e820);
 	const uint64_t low = 0x100000, high = 0x100000000ULL;
+	struct pxe_window win[2];
+	unsigned int nwin = 0;
 	uint64_t s, e, contig = low;
 	uint32_t count = 0;
 	unsigned int i;
 
+	if (pxe_floor_free()) {
+		win[nwin].start = low;
+		win[nwin++].end = BIOS_HEAP_FLOOR;
+	}
+	if (hi > lo) {
+		win[nwin].start = lo;
+		win[nwin++].end = hi;
+	}
 	for (i = 0; i < e820_count; i++) {
 		s = e820_map[i].start;
 		e = s + e820_map[i].len;
@@ -425,19 +476,14 @@ static void pxe_build_e820(uint64_t lo, uint64_t hi)
 			pxe_e820_add(map, &count, s, e, e820_map[i].type);
 			continue;
 		}
-		/* RAM touching [1 MiB, 4 GiB): only [lo, hi) stays RAM */
 		pxe_e820_add(map, &count, s, pxe_min64(e, low), E820_RAM);
-		s = pxe_max64(s, low);
-		pxe_e820_add(map, &count, s, pxe_min64(e, pxe_max64(s, lo)), 2);
-		pxe_e820_add(map, &count, pxe_max64(s, lo), pxe_min64(e, hi),
-			     E820_RAM);
-		pxe_e820_add(map, &count, pxe_max64(s, hi), pxe_min64(e, high),
-			     2);
+		pxe_e820_split(map, &count, pxe_max64(s, low),
+			       pxe_min64(e, high), win, nwin);
 		pxe_e820_add(map, &count, high, e, E820_RAM);
 	}
 	/* E801h/88h describe RAM contiguous from 1 MiB only */
-	if (lo == low)
-		contig = hi;
+	for (i = 0; i < nwin && win[i].start == contig; i++)
+		contig = win[i].end;
 	h->e820_off = (uint16_t)pxe_layout.e820;
 	h->e820_count = count;
 	h->e801_low = (uint16_t)((pxe_min64(contig, 16 << 20) - low) >> 10);
