@@ -146,6 +146,7 @@ static uint16_t pxe_undi_transmit(void *params)
 		free_iob(iobuf);
 		return PXENV_STATUS_UNDI_TRANSMIT_ERROR;
 	}
+	DBG("PXE UNDI tx %zu bytes\n", len);
 	if (netdev_tx(pxe_netdev, iobuf) != 0)
 		return PXENV_STATUS_UNDI_TRANSMIT_ERROR;
 	pxe_undi_tx_pending++;
@@ -211,6 +212,8 @@ static uint16_t pxe_undi_isr(void *params)
 			list_del(&pxe_undi_rx_frame->list);
 			netdev->rx_stats.good++;
 			pxe_undi_report_frame(isr, pxe_undi_rx_frame);
+			DBG("PXE UNDI rx %zu bytes\n",
+			    iob_len(pxe_undi_rx_frame));
 		} else if (pxe_undi_tx_pending) {
 			pxe_undi_tx_pending--;
 			isr->func_flag = PXE_ISR_OUT_TRANSMIT;
