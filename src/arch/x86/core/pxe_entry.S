@@ -25,6 +25,7 @@
 #define H_E820_OFF 108
 #define H_E801_LOW 110
 #define H_E801_HIGH 112
+#define H_BUSY 114
 #define H_E820_COUNT 116
 #define H_LEN 120
 
@@ -48,6 +49,8 @@ pxe_text_start:
 pxe_ppxe_entry:
 	pushfw
 	cli
+	cmpb $0, %cs:H_BUSY
+	jne pxe_busy
 	pushw %bp
 	movw %sp, %bp
 	pushw %ax
@@ -66,10 +69,13 @@ pxe_ppxe_entry:
 pxe_pxenv_entry:
 	pushfw
 	cli
+	cmpb $0, %cs:H_BUSY
+	jne pxe_busy
 	movw %bx, %cs:H_OPCODE
 	movw %di, %cs:H_PARAM_OFF
 	movw %es, %cs:H_PARAM_SEG
 pxe_enter:
+	movb $1, %cs:H_BUSY
 	pushal
 	pushw %ds
 	pushw %es
@@ -82,6 +88,16 @@ pxe_enter:
 	orb $1, %al
 	movl %eax, %cr0
 	ljmpl *%cs:H_PM_ENTRY
+
+/*
+ * A call made while another is in progress (from an interrupt handler
+ * that ran while Keel had interrupts on in real mode) fails at once
+ */
+pxe_busy:
+	popfw
+	movw $1, %ax
+	stc
+	lret
 
 /* Back from C in 16-bit protected mode (CS = PXE_CODE16_SEL) */
 pxe_exit16:
@@ -105,6 +121,7 @@ pxe_exit_real:
 	popw %ds
 	popal
 	movw %cs:H_EXIT, %ax
+	movb $0, %cs:H_BUSY
 	popfw
 	testw %ax, %ax
 	jz 1f

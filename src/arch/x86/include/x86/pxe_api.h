@@ -387,7 +387,9 @@ struct pxe_block_header {
 	uint16_t e820_off;
 	/** INT 15h E801h: KiB from 1 to 16 MiB, 64 KiB blocks above */
 	uint16_t e801_low, e801_high;
-	uint16_t pad3;
+	/** Non-zero while a call is in progress (no re-entry) */
+	uint8_t busy;
+	uint8_t pad3;
 	uint32_t e820_count;
 } __attribute__((packed));
 
