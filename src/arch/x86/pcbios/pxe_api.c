@@ -44,6 +44,13 @@ void pxe_nbp_jump(const struct rm_regs *regs, uint16_t ss, uint16_t sp)
 /** Heap Keel keeps for itself while an NBP runs; the rest goes to the NBP */
 #define PXE_HEAP_RESERVE (16UL << 20)
 
+/* The header's layout is shared with pxe_entry.S */
+_Static_assert(offsetof(struct pxe_block_header, gdt_limit) == 34, "H_GDT_DESC");
+_Static_assert(offsetof(struct pxe_block_header, old_int15_off) == 104,
+	       "H_OLD_15");
+_Static_assert(offsetof(struct pxe_block_header, busy) == 114, "H_BUSY");
+_Static_assert(sizeof(struct pxe_block_header) == 120, "H_LEN");
+
 /** BIOS data area: free base memory in KiB; the INT 1Ah vector */
 #define BDA_BASEMEM ((volatile uint16_t *)0x413)
 #define IVT_1A ((volatile uint16_t *)(0x1a * 4))
