@@ -51,6 +51,7 @@ COMMON_DIRS := src/core src/net src/net/tcp src/net/udp src/crypto \
 # to PLATFORM_VARIANTS, its source directories to ARCH_FW_DIRS, its images
 # and their link rules.
 PLATFORM_VARIANTS :=
+DEFAULT_IMAGES :=
 ARCH_FW_DIRS :=
 include src/arch/x86/pcbios.mk
 include src/arch/efi/efi.mk
@@ -146,7 +147,7 @@ FUZZ_TARGETS := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 linux-fuzz_IMAGES := $(addsuffix .linux,$(FUZZ_TARGETS))
 
 VARIANTS := linux linux-san linux-fuzz $(PLATFORM_VARIANTS)
-DEFAULT_IMAGES := $(linux_BIN)/keel.linux
+DEFAULT_IMAGES += $(linux_BIN)/keel.linux
 
 # Self-test objects, linked only into tests.linux
 TEST_SRCS := $(wildcard tests/unit/*.c)

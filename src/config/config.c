@@ -80,6 +80,8 @@ REQUIRE_OBJECT(rtc);
 REQUIRE_OBJECT(bzimage);
 REQUIRE_OBJECT(pxe_image);
 REQUIRE_OBJECT(pxe_loader);
+REQUIRE_OBJECT(sanboot_cmd);
+REQUIRE_OBJECT(bios_smbios);
 #endif
 
 /* The UEFI platform (bin-x86_64-efi/): its platform services and drivers */

@@ -155,6 +155,7 @@ extern const struct setting vendor_class_setting, username_setting;
 extern const struct setting password_setting, priority_setting;
 extern const struct setting mac_setting, busid_setting, uuid_setting;
 extern const struct setting chip_setting, ifname_setting;
+extern const struct setting bustype_setting, busloc_setting;
 
 /** The first definition with this name, or NULL */
 const struct setting *find_setting(const char *name);
