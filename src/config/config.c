@@ -78,6 +78,7 @@ REQUIRE_OBJECT(bios_reboot);
 REQUIRE_OBJECT(bios_cmdline);
 REQUIRE_OBJECT(rtc);
 REQUIRE_OBJECT(bzimage);
+REQUIRE_OBJECT(pxe_image);
 REQUIRE_OBJECT(pxe_loader);
 REQUIRE_OBJECT(sanboot_cmd);
 REQUIRE_OBJECT(bios_smbios);
