@@ -2,6 +2,9 @@
 #include <keel/init.h>
 #include "efi_snp.h"
 
+/* The NICs must be connected before they can be found */
+REQUIRE_OBJECT(efi_connect);
+
 static void efi_snp_all_startup(void)
 {
 	EFI_HANDLE *handles;
