@@ -104,6 +104,14 @@ class Handler(BaseHTTPRequestHandler):
     do_HEAD = answer
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A guest that resets its connection (a VM powering off) is normal."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", required=True)
@@ -113,7 +121,7 @@ def main():
     ap.add_argument("--bind", default="127.0.0.1")
     ap.add_argument("--lifetime", type=int, default=1800)
     a = ap.parse_args()
-    srv = ThreadingHTTPServer((a.bind, a.port), Handler)
+    srv = QuietServer((a.bind, a.port), Handler)
     srv.daemon_threads = True
     srv.root = a.root
     srv.log_path = a.log
