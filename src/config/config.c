@@ -74,6 +74,7 @@ REQUIRE_OBJECT(pci);
 REQUIRE_OBJECT(pci_mech1);
 REQUIRE_OBJECT(e1000);
 REQUIRE_OBJECT(virtio_net);
+REQUIRE_OBJECT(rtl8139);
 #endif
 
 /* The UEFI platform (bin-x86_64-efi/): its platform services and drivers */

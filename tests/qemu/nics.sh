@@ -9,6 +9,7 @@
 # server and BIG_MB MiB (default 64) over HTTP from a loopback server through
 # guestfwd, and prints their SHA-256, which must match. Prints one line per
 # model with the HTTP throughput, and "N passed, N failed" last.
+# QEMU_EXTRA adds options to every QEMU run.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
@@ -55,11 +56,16 @@ echo NICTEST fail
 poweroff
 SCRIPT
 
-make -j2 EMBED="$work/test.ipxe" "$IMAGE" >"$work/build.log" 2>&1 || {
+# BUILD="command" replaces make: it is run as "command SCRIPT OUTPUT"
+if [ -n "${BUILD:-}" ]; then
+	$BUILD "$work/test.ipxe" "$work/image" >"$work/build.log" 2>&1
+else
+	make -j2 EMBED="$work/test.ipxe" "$IMAGE" >"$work/build.log" 2>&1 &&
+		cp "$IMAGE" "$work/image"
+fi || {
 	cat "$work/build.log"
 	exit 2
 }
-cp "$IMAGE" "$work/image"
 
 # A loopback HTTP server on a free port
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -78,7 +84,7 @@ for model in "${MODELS[@]}"; do
 	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -nographic -m 512 \
 		-no-reboot -kernel "$work/image" \
 		-netdev "user,id=n0,restrict=on,tftp=$work/tftp,guestfwd=tcp:10.0.2.100:80-tcp:127.0.0.1:$port" \
-		-device "$model,netdev=n0" </dev/null 2>&1 |
+		-device "$model,netdev=n0" ${QEMU_EXTRA:-} </dev/null 2>&1 |
 		while IFS= read -r line; do
 			printf '%s %s\n' "$(date +%s.%N)" "${line%$'\r'}"
 		done >"$log"
