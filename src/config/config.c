@@ -69,6 +69,15 @@ REQUIRE_OBJECT(tcpcheck_cmd);
 
 /* The x86 BIOS platform (bin/): its platform services and drivers */
 #ifdef PLATFORM_PCBIOS
+REQUIRE_OBJECT(x86_start);
+REQUIRE_OBJECT(bios_console);
+REQUIRE_OBJECT(serial16550);
+REQUIRE_OBJECT(bios_timer);
+REQUIRE_OBJECT(bios_memory);
+REQUIRE_OBJECT(bios_reboot);
+REQUIRE_OBJECT(bios_cmdline);
+REQUIRE_OBJECT(rtc);
+REQUIRE_OBJECT(bzimage);
 /* PCI bus (configuration mechanism 1) and native NIC drivers */
 REQUIRE_OBJECT(pci);
 REQUIRE_OBJECT(pci_mech1);

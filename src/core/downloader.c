@@ -311,8 +311,8 @@ static void meter_stats(struct download_meter *m,
 	else if (n < 10 * MIB)
 		snprintf(size, sizeof(size), "%zu KiB", n / 1024);
 	else
-		snprintf(size, sizeof(size), "%zu.%zu MiB", n / MIB,
-			 (n % MIB) * 10 / MIB);
+		snprintf(size, sizeof(size), "%zu.%zu MiB", (size_t)(n / MIB),
+			 (size_t)((n % MIB) * 10 / MIB));
 	if (rate < MIB)
 		snprintf(speed, sizeof(speed), "%lu KiB/s",
 			 (unsigned long)(rate / 1024));

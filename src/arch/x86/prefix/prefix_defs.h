@@ -1,0 +1,24 @@
+/* Shared by every real-mode prefix: the prefix_info layout and constants. */
+
+#define PREFIX_MAGIC 0x4c45454b
+#define PREFIX_TYPE_LKRN 1
+#define PREFIX_TYPE_PXE 2
+#define PREFIX_TYPE_KPXE 3
+#define PREFIX_TYPE_ROM 4
+/* Offsets in struct prefix_info (src/arch/x86/include/x86/bios.h) */
+#define PI_CMDLINE 8
+#define PI_INITRD 12
+#define PI_INITRD_LEN 16
+#define PI_RET_SP 20
+#define PI_RET_SS 22
+#define PI_PXENV_OFF 24
+#define PI_PXENV_SEG 26
+#define PI_PPXE_OFF 28
+#define PI_PPXE_SEG 30
+#define PI_ROM_SEG 32
+#define PI_ROM_BUSDEVFN 34
+#define PI_LEN 36
+
+/* Where every payload runs first: its link address */
+#define PAYLOAD_BASE 0x100000
+
