@@ -7,7 +7,8 @@
 # boots it under QEMU (TCG, -netdev user,restrict=on) once per NIC model.
 # Keel gets an address by DHCP, fetches a file over TFTP from QEMU's own
 # server and BIG_MB MiB (default 64) over HTTP from a loopback server through
-# guestfwd, and prints their SHA-256, which must match. Prints one line per
+# guestfwd (a "cmd:" forwarder: a "tcp:" one carries a single connection),
+# and prints their SHA-256, which must match. Prints one line per
 # model with the HTTP throughput, and "N passed, N failed" last.
 # QEMU_EXTRA adds options to every QEMU run.
 set -u
@@ -83,7 +84,7 @@ for model in "${MODELS[@]}"; do
 	log="$work/$(echo "$model" | tr ',=' '__').log"
 	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -nographic -m 512 \
 		-no-reboot -kernel "$work/image" \
-		-netdev "user,id=n0,restrict=on,tftp=$work/tftp,guestfwd=tcp:10.0.2.100:80-tcp:127.0.0.1:$port" \
+		-netdev "user,id=n0,restrict=on,tftp=$work/tftp,guestfwd=tcp:10.0.2.100:80-cmd:busybox nc 127.0.0.1 $port" \
 		-device "$model,netdev=n0" ${QEMU_EXTRA:-} </dev/null 2>&1 |
 		while IFS= read -r line; do
 			printf '%s %s\n' "$(date +%s.%N)" "${line%$'\r'}"
