@@ -13,6 +13,9 @@
  *	(1..127: one byte; 0x80|hi, lo: 14 bits; 0xff + 4 bytes; 0 ends)
  *   mkbios lkrn PREFIX PAYLOAD OUT
  *	a Linux bzImage: setup sectors (the prefix), then the payload
+ *   mkbios pxe PREFIX PAYLOAD OUT
+ *	a PXE NBP: the prefix, then the payload, whose length the prefix
+ *	reads from the word after the marker "KPLN"
  */
 
 /* The payload header, at its start (see src/arch/x86/core/x86_entry.S) */
@@ -287,13 +290,46 @@ static int cmd_lkrn(const char *prefix_path, const char *pay_path,
 	return 0;
 }
 
+/** The prefix's payload-length field, after the marker "KPLN" */
+static uint8_t *find_len_field(uint8_t *prefix, size_t plen)
+{
+	size_t i;
+
+	for (i = 0; i + 8 <= plen; i++) {
+		if (memcmp(prefix + i, "KPLN", 4) == 0)
+			return prefix + i + 4;
+	}
+	die("%s", "prefix has no KPLN field");
+	return NULL;
+}
+
+static int cmd_pxe(const char *prefix_path, const char *pay_path,
+		   const char *out_path)
+{
+	struct payload pay;
+	size_t plen, len;
+	uint8_t *prefix = read_file(prefix_path, &plen), *out;
+
+	payload_open(&pay, pay_path);
+	out = join(prefix, plen, 16, &pay, &len);
+	put32(find_len_field(out, plen), (uint32_t)pay.len);
+	/* 0x7c00 + image + bss + fixups must stay below the EBDA */
+	if (len > 0x90000 - 0x7c00)
+		die("%s is too large for base memory", out_path);
+	write_file(out_path, out, len);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "payload") == 0)
 		return cmd_payload(argv[2], argv[3]);
 	if (argc == 5 && strcmp(argv[1], "lkrn") == 0)
 		return cmd_lkrn(argv[2], argv[3], argv[4]);
+	if (argc == 5 && strcmp(argv[1], "pxe") == 0)
+		return cmd_pxe(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: mkbios payload IN.elf OUT.pay\n"
-			"       mkbios lkrn PREFIX PAYLOAD OUT\n");
+			"       mkbios lkrn PREFIX PAYLOAD OUT\n"
+			"       mkbios pxe PREFIX PAYLOAD OUT\n");
 	return 2;
 }

@@ -78,16 +78,27 @@ REQUIRE_OBJECT(bios_reboot);
 REQUIRE_OBJECT(bios_cmdline);
 REQUIRE_OBJECT(rtc);
 REQUIRE_OBJECT(bzimage);
-/* PCI bus (configuration mechanism 1) and native NIC drivers */
-REQUIRE_OBJECT(pci);
-REQUIRE_OBJECT(pci_mech1);
-REQUIRE_OBJECT(e1000);
-REQUIRE_OBJECT(virtio_net);
-REQUIRE_OBJECT(rtl8139);
+REQUIRE_OBJECT(pxe_image);
+REQUIRE_OBJECT(pxe_loader);
+REQUIRE_OBJECT(sanboot_cmd);
+REQUIRE_OBJECT(bios_smbios);
 #endif
 
 /* The UEFI platform (bin-x86_64-efi/): its platform services and drivers */
 #ifdef PLATFORM_EFI
+REQUIRE_OBJECT(efi_entry);
+REQUIRE_OBJECT(efi_console);
+REQUIRE_OBJECT(efi_timer);
+REQUIRE_OBJECT(efi_memory);
+REQUIRE_OBJECT(efi_reboot);
+REQUIRE_OBJECT(efi_smbios);
+REQUIRE_OBJECT(efi_image);
+REQUIRE_OBJECT(efi_sanboot);
+/*
+ * Network devices are chosen per image in src/arch/efi/efi.mk: keel.efi
+ * links efi_snp_all (every SNP NIC), snponly.efi efi_snp_only (the NIC
+ * it was loaded from).
+ */
 #endif
 
 #if defined(__x86_64__) || defined(__i386__)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <errno.h>
 #include <keel/autoboot.h>
+#include <keel/command.h>
 #include <keel/embedded.h>
 #include <keel/main.h>
 #include <keel/script.h>
@@ -42,14 +43,18 @@ int keel_run(void)
 	if (shell_banner(banner_timeout_ms))
 		return exit_status(shell());
 
+	exit_requested = 0;
 	script = embedded_script_get(&len);
 	if (len)
 		rc = script_run(script, len, "embedded script");
 	else
 		rc = autoboot();
+	/* "exit" means leave: the platform tries its next boot device */
+	if (exit_requested)
+		return exit_status(rc);
 	if (rc)
 		printf("Boot failed: %s\n", strerror(rc));
-	if (rc < 0 || shell_wanted_after_failure)
+	if (rc && shell_wanted_after_failure)
 		rc = shell();
 	return exit_status(rc);
 }

@@ -237,6 +237,8 @@ int image_exec(struct image *image)
 	image_get(image);
 	for (;;) {
 		if ((rc = image_probe(image)) != 0) {
+			if (image->flags & IMAGE_AUTO_UNREGISTER)
+				unregister_image(image);
 			image_put(image);
 			return rc;
 		}

@@ -115,9 +115,11 @@ static int autoboot_netdev(struct net_device *netdev)
 	if (rc)
 		return rc;
 	image->flags |= IMAGE_AUTO_UNREGISTER;
-	if ((rc = image_probe(image)) != 0)
+	if ((rc = image_probe(image)) != 0) {
+		/* Nothing can run it: it must not linger as a stray initrd */
 		printf("Could not boot image: %s\n", strerror(rc));
-	else
+		unregister_image(image);
+	} else
 		rc = image_exec(image);
 	image_put(image);
 	return rc;

@@ -28,8 +28,12 @@ $(MKBIOS): util/mkbios.c
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Payloads: what each image links beyond src/config
-PCBIOS_PAYLOAD_keel :=
-PCBIOS_PAYLOAD_undionly :=
+# Native NIC drivers: PCI (mechanism 1), e1000, virtio-net, rtl8139; undionly has
+# none of them, it drives the NIC through the stock ROM's UNDI
+PCBIOS_NATIVE_NICS := -u obj_pci -u obj_pci_mech1 -u obj_e1000 -u obj_virtio_net \
+	-u obj_rtl8139
+PCBIOS_PAYLOAD_keel := $(PCBIOS_NATIVE_NICS)
+PCBIOS_PAYLOAD_undionly := -u obj_undinet
 
 bin/%.elf: bin/blib.a $(PCBIOS_LDS)
 	$(call say,LD,$@)
@@ -57,4 +61,12 @@ bin/keel.lkrn: bin/lkrnprefix.bin bin/keel.pay $(MKBIOS)
 	$(call say,MKBIOS,$@)
 	$(Q)$(MKBIOS) lkrn bin/lkrnprefix.bin bin/keel.pay $@
 
-DEFAULT_IMAGES += bin/keel.lkrn
+bin/keel.pxe: bin/pxeprefix.bin bin/keel.pay $(MKBIOS)
+	$(call say,MKBIOS,$@)
+	$(Q)$(MKBIOS) pxe bin/pxeprefix.bin bin/keel.pay $@
+
+bin/undionly.kpxe: bin/kpxeprefix.bin bin/undionly.pay $(MKBIOS)
+	$(call say,MKBIOS,$@)
+	$(Q)$(MKBIOS) pxe bin/kpxeprefix.bin bin/undionly.pay $@
+
+DEFAULT_IMAGES += bin/keel.lkrn bin/keel.pxe bin/undionly.kpxe
