@@ -213,7 +213,8 @@ static void pci_probe_function(uint32_t busdevfn, uint32_t id)
 	DBG("PCI %s %04x:%04x (%s) probing with %s\n", pci->busloc + 4,
 	    pci->vendor, pci->device, match->name, driver->name);
 	if ((rc = driver->probe(pci)) != 0) {
-		printf("%s (%s): %s\n", pci->busloc, match->name, strerror(rc));
+		printf("%s (%s): %s\n", pci->busloc, match->name,
+		       strerror(rc));
 		free(pci);
 		return;
 	}
