@@ -123,6 +123,8 @@ struct e1000_nic {
 	/* Free-running indices: producer (given to hardware), consumer */
 	unsigned int rx_prod;
 	unsigned int rx_cons;
+	/** Inside a frame that spilled over several buffers: drop to its end */
+	int rx_discard;
 	struct e1000_tx_desc *tx;
 	struct io_buffer *tx_iob[E1000_NUM_TX];
 	unsigned int tx_prod;
@@ -316,6 +318,7 @@ static int e1000_setup_rings(struct e1000_nic *nic)
 	memset(nic->rx, 0, rx_len);
 	memset(nic->tx, 0, tx_len);
 	nic->rx_prod = nic->rx_cons = 0;
+	nic->rx_discard = 0;
 	nic->tx_prod = nic->tx_cons = 0;
 	rx_phys = virt_to_phys(nic->rx);
 	tx_phys = virt_to_phys(nic->tx);
@@ -450,8 +453,14 @@ static void e1000_poll_rx(struct net_device *netdev)
 		nic->rx_cons++;
 		if (!iobuf)
 			continue;
-		if ((desc->errors & E1000_RXD_ERR_FRAME) ||
-		    !(desc->status & E1000_RXD_STAT_EOP) || len < ETH_HLEN ||
+		/* A frame longer than one buffer (none should be) is dropped
+		 * whole, not passed up piece by piece */
+		if (nic->rx_discard || !(desc->status & E1000_RXD_STAT_EOP)) {
+			nic->rx_discard = !(desc->status & E1000_RXD_STAT_EOP);
+			netdev_rx_err(netdev, iobuf, -EMSGSIZE);
+			continue;
+		}
+		if ((desc->errors & E1000_RXD_ERR_FRAME) || len < ETH_HLEN ||
 		    len > E1000_RX_BUF_LEN) {
 			netdev_rx_err(netdev, iobuf, -EIO);
 			continue;
