@@ -12,17 +12,18 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 
 MODELS=("$@")
+# shellcheck disable=SC2054 # the commas belong to QEMU device options
 [ ${#MODELS[@]} -gt 0 ] || MODELS=(e1000 e1000e virtio-net-pci
 	virtio-net-pci,disable-legacy=on virtio-net-pci,disable-modern=on
 	rtl8139)
 TIMEOUT=${TIMEOUT:-200}
-KERNEL=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+KERNEL=$(find /boot -maxdepth 1 -name "vmlinuz-*" 2>/dev/null | sort -V | tail -1)
 KVER=${KERNEL#/boot/vmlinuz-}
 MODDIR=/lib/modules/$KVER/kernel
-[ -n "$KERNEL" ] && [ -d "$MODDIR" ] && [ -x /bin/busybox ] || {
+if [ -z "$KERNEL" ] || [ ! -d "$MODDIR" ] || [ ! -x /bin/busybox ]; then
 	echo "needs a Debian kernel with its modules, and busybox-static"
 	exit 2
-}
+fi
 
 work=$(mktemp -d /tmp/keel-handoff.XXXXXX)
 httpd=

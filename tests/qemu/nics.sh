@@ -17,6 +17,7 @@ cd "$(dirname "$0")/../.." || exit 2
 IMAGE=${1:-bin/keel.lkrn}
 shift 2>/dev/null
 MODELS=("$@")
+# shellcheck disable=SC2054 # the commas belong to QEMU device options
 [ ${#MODELS[@]} -gt 0 ] || MODELS=(e1000 e1000e virtio-net-pci
 	virtio-net-pci,disable-legacy=on virtio-net-pci,disable-modern=on
 	rtl8139)
@@ -78,6 +79,7 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
+read -ra extra <<<"${QEMU_EXTRA:-}"
 pass=0
 fail=0
 for model in "${MODELS[@]}"; do
@@ -85,7 +87,7 @@ for model in "${MODELS[@]}"; do
 	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -nographic -m 512 \
 		-no-reboot -kernel "$work/image" \
 		-netdev "user,id=n0,restrict=on,tftp=$work/tftp,guestfwd=tcp:10.0.2.100:80-cmd:busybox nc 127.0.0.1 $port" \
-		-device "$model,netdev=n0" ${QEMU_EXTRA:-} </dev/null 2>&1 |
+		-device "$model,netdev=n0" "${extra[@]}" </dev/null 2>&1 |
 		while IFS= read -r line; do
 			printf '%s %s\n' "$(date +%s.%N)" "${line%$'\r'}"
 		done >"$log"
