@@ -28,9 +28,10 @@ $(MKBIOS): util/mkbios.c
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Payloads: what each image links beyond src/config
-# Native NIC drivers: PCI (mechanism 1), e1000, virtio-net; undionly has
+# Native NIC drivers: PCI (mechanism 1), e1000, virtio-net, rtl8139; undionly has
 # none of them, it drives the NIC through the stock ROM's UNDI
-PCBIOS_NATIVE_NICS := -u obj_pci -u obj_pci_mech1 -u obj_e1000 -u obj_virtio_net
+PCBIOS_NATIVE_NICS := -u obj_pci -u obj_pci_mech1 -u obj_e1000 -u obj_virtio_net \
+	-u obj_rtl8139
 PCBIOS_PAYLOAD_keel := $(PCBIOS_NATIVE_NICS)
 PCBIOS_PAYLOAD_undionly := -u obj_undinet
 
