@@ -14,7 +14,7 @@
  * block's path is then coded for real, which updates the model.
  */
 
-#define KZ_BLOCK 4096
+#define KZ_BLOCK 1024
 #define KZ_HASH_BITS 16
 #define KZ_DEPTH 1024
 #define KZ_INF 0x7fffffff
@@ -43,12 +43,20 @@ struct kz_match {
 	uint32_t len, dist;
 };
 
-/** One position of the block's search */
+/** One position of the block's search: the best step that reaches it */
 struct kz_node {
 	int32_t cost;
-	uint32_t from, len, dist; /* len 1: literal; dist 0: rep0 */
-	uint32_t state, rep0;
+	uint32_t from, len;
+	/* KZ_K_*, and the distance of a match or the index of a repeat */
+	uint32_t kind, arg;
+	/* The state and last four distances after that step */
+	uint32_t state, reps[4];
 };
+
+#define KZ_K_LIT 0
+#define KZ_K_MATCH 1
+#define KZ_K_REP 2
+#define KZ_K_SHORT 3
 
 static int kz_put(struct kz_enc *e, uint8_t b)
 {
@@ -344,71 +352,129 @@ static unsigned int kz_find(struct kz_enc *e, size_t pos,
 }
 
 static void kz_relax(struct kz_node *opt, uint32_t at, int64_t cost,
-		     uint32_t from, uint32_t len, uint32_t dist,
-		     uint32_t state, uint32_t rep0)
+		     uint32_t from, uint32_t len, uint32_t kind, uint32_t arg,
+		     uint32_t state, const uint32_t *reps)
 {
 	if (cost >= opt[at].cost)
 		return;
 	opt[at].cost = (int32_t)cost;
 	opt[at].from = from;
 	opt[at].len = len;
-	opt[at].dist = dist;
+	opt[at].kind = kind;
+	opt[at].arg = arg;
 	opt[at].state = state;
-	opt[at].rep0 = rep0;
+	memcpy(opt[at].reps, reps, sizeof(opt[at].reps));
+}
+
+/** The last four distances after using repeat @k (it moves to the front) */
+static void kz_rep_use(const uint32_t *in, unsigned int k, uint32_t *out)
+{
+	unsigned int i, j = 1;
+
+	out[0] = in[k];
+	for (i = 0; i < 4; i++) {
+		if (i != k)
+			out[j++] = in[i];
+	}
+}
+
+/** Price of choosing repeat @k (IS_MATCH and IS_REP excluded) */
+static uint32_t kz_price_rep(const struct kz_enc *e, unsigned int st,
+			     unsigned int k)
+{
+	if (k == 0)
+		return kz_pbit(e, KZ_IS_REP0 + st, 0) +
+		       kz_pbit(e, KZ_IS_REP0_LONG + st, 1);
+	if (k == 1)
+		return kz_pbit(e, KZ_IS_REP0 + st, 1) +
+		       kz_pbit(e, KZ_IS_REP1 + st, 0);
+	return kz_pbit(e, KZ_IS_REP0 + st, 1) + kz_pbit(e, KZ_IS_REP1 + st, 1) +
+	       kz_pbit(e, KZ_IS_REP2 + st, k == 3);
+}
+
+static void kz_enc_rep(struct kz_enc *e, unsigned int st, unsigned int k)
+{
+	if (k == 0) {
+		kz_enc_bit(e, KZ_IS_REP0 + st, 0);
+		kz_enc_bit(e, KZ_IS_REP0_LONG + st, 1);
+		return;
+	}
+	kz_enc_bit(e, KZ_IS_REP0 + st, 1);
+	kz_enc_bit(e, KZ_IS_REP1 + st, k != 1);
+	if (k != 1)
+		kz_enc_bit(e, KZ_IS_REP2 + st, k == 3);
 }
 
 /** Choose the parse of [pos, pos + @blen) and code it */
 static void kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
 		     struct kz_node *opt, uint32_t *path, unsigned int *state,
-		     uint32_t *rep0)
+		     uint32_t *reps)
 {
 	struct kz_match m[64];
-	uint32_t i, j, l, np, at, minl;
+	uint32_t i, j, k, l, np, at, minl, nreps[4];
 	unsigned int nm, st;
 
 	for (i = 0; i <= blen + KZ_MAX_LEN; i++)
 		opt[i].cost = KZ_INF;
 	opt[0].cost = 0;
 	opt[0].state = *state;
-	opt[0].rep0 = *rep0;
+	memcpy(opt[0].reps, reps, sizeof(opt[0].reps));
 	for (i = 0; i < blen; i++) {
 		size_t cur = pos + i, avail = e->n - cur;
-		int64_t c = opt[i].cost, cm;
-		uint32_t r0 = opt[i].rep0;
+		size_t lim = avail < KZ_MAX_LEN ? avail : KZ_MAX_LEN;
+		int64_t c = opt[i].cost, cm, cr;
+		const uint32_t *r = opt[i].reps;
 
 		st = opt[i].state;
 		nm = kz_find(e, cur, m, 64);
 		kz_relax(opt, i + 1,
 			 c + kz_pbit(e, KZ_IS_MATCH + st, 0) +
-				 kz_price_lit(e, cur, st, r0),
-			 i, 1, 0, KZ_NEXT_LIT(st), r0);
+				 kz_price_lit(e, cur, st, r[0]),
+			 i, 1, KZ_K_LIT, 0, KZ_NEXT_LIT(st), r);
 		cm = c + kz_pbit(e, KZ_IS_MATCH + st, 1);
-		if (r0 <= cur) {
-			const uint8_t *a = e->in + cur, *b = a - r0;
-			size_t lim = avail < KZ_MAX_LEN ? avail : KZ_MAX_LEN;
+		cr = cm + kz_pbit(e, KZ_IS_REP + st, 1);
+		if (r[0] <= cur && e->in[cur] == e->in[cur - r[0]])
+			kz_relax(opt, i + 1,
+				 cr + kz_pbit(e, KZ_IS_REP0 + st, 0) +
+					 kz_pbit(e, KZ_IS_REP0_LONG + st, 0),
+				 i, 1, KZ_K_SHORT, 0, KZ_NEXT_REP(st), r);
+		for (k = 0; k < 4; k++) {
+			const uint8_t *a = e->in + cur, *b;
+			int64_t ck;
 
+			if (r[k] > cur)
+				continue;
+			b = a - r[k];
 			for (l = 0; l < lim && a[l] == b[l]; l++)
 				;
+			if (l < 2)
+				continue;
+			ck = cr + kz_price_rep(e, st, k);
+			kz_rep_use(r, k, nreps);
 			for (j = 2; j <= l; j++)
 				kz_relax(opt, i + j,
-					 cm + kz_pbit(e, KZ_IS_REP + st, 1) +
-						 kz_price_len(e, KZ_REP_LEN, j),
-					 i, j, 0, KZ_NEXT_REP(st), r0);
+					 ck + kz_price_len(e, KZ_REP_LEN, j), i,
+					 j, KZ_K_REP, k, KZ_NEXT_REP(st), nreps);
 		}
 		minl = 2;
+		nreps[1] = r[0];
+		nreps[2] = r[1];
+		nreps[3] = r[2];
 		for (j = 0; j < nm; j++) {
 			uint32_t d = m[j].dist;
 			int64_t cd = cm + kz_pbit(e, KZ_IS_REP + st, 0);
 
-			if (d == r0) {
+			if (d == r[0] || d == r[1] || d == r[2] || d == r[3]) {
 				minl = m[j].len + 1;
 				continue;
 			}
+			nreps[0] = d;
 			for (l = minl; l <= m[j].len; l++)
 				kz_relax(opt, i + l,
 					 cd + kz_price_len(e, KZ_MATCH_LEN, l) +
 						 kz_price_dist(e, d - 1, l),
-					 i, l, d, KZ_NEXT_MATCH(st), d);
+					 i, l, KZ_K_MATCH, d, KZ_NEXT_MATCH(st),
+					 nreps);
 			minl = m[j].len + 1;
 		}
 	}
@@ -422,23 +488,27 @@ static void kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
 		size_t p = pos + nd->from;
 
 		st = *state;
-		if (nd->len == 1) {
+		if (nd->kind == KZ_K_LIT) {
 			kz_enc_bit(e, KZ_IS_MATCH + st, 0);
-			kz_enc_lit(e, p, st, *rep0);
-			*state = KZ_NEXT_LIT(st);
-		} else if (nd->dist == 0) {
+			kz_enc_lit(e, p, st, reps[0]);
+		} else if (nd->kind == KZ_K_SHORT) {
 			kz_enc_bit(e, KZ_IS_MATCH + st, 1);
 			kz_enc_bit(e, KZ_IS_REP + st, 1);
+			kz_enc_bit(e, KZ_IS_REP0 + st, 0);
+			kz_enc_bit(e, KZ_IS_REP0_LONG + st, 0);
+		} else if (nd->kind == KZ_K_REP) {
+			kz_enc_bit(e, KZ_IS_MATCH + st, 1);
+			kz_enc_bit(e, KZ_IS_REP + st, 1);
+			kz_enc_rep(e, st, nd->arg);
 			kz_enc_len(e, KZ_REP_LEN, nd->len);
-			*state = KZ_NEXT_REP(st);
 		} else {
 			kz_enc_bit(e, KZ_IS_MATCH + st, 1);
 			kz_enc_bit(e, KZ_IS_REP + st, 0);
 			kz_enc_len(e, KZ_MATCH_LEN, nd->len);
-			kz_enc_dist(e, nd->dist - 1, nd->len);
-			*rep0 = nd->dist;
-			*state = KZ_NEXT_MATCH(st);
+			kz_enc_dist(e, nd->arg - 1, nd->len);
 		}
+		*state = nd->state;
+		memcpy(reps, nd->reps, 4 * sizeof(*reps));
 	}
 }
 
@@ -476,7 +546,8 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 	struct kz_enc *e = calloc(1, sizeof(*e));
 	uint8_t *buf = malloc(n + 1);
 	struct kz_node *opt = calloc(KZ_BLOCK + KZ_MAX_LEN + 1, sizeof(*opt));
-	uint32_t *path = calloc(KZ_BLOCK + 1, sizeof(*path)), rep0 = 1;
+	uint32_t *path = calloc(KZ_BLOCK + 1, sizeof(*path));
+	uint32_t reps[4] = {1, 1, 1, 1};
 	unsigned int state = 0, i;
 	size_t pos = 0;
 	uint8_t *out = NULL;
@@ -503,7 +574,7 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 	while (pos < n) {
 		uint32_t blen = n - pos < KZ_BLOCK ? (uint32_t)(n - pos) : KZ_BLOCK;
 
-		kz_block(e, pos, blen, opt, path, &state, &rep0);
+		kz_block(e, pos, blen, opt, path, &state, reps);
 		pos += blen;
 	}
 	for (i = 0; i < 5; i++)

@@ -259,14 +259,93 @@ static void packed_open(struct packed *p, const char *path)
 		die("%s is not a compressed payload", path);
 }
 
+/** The payload's link address (PAYLOAD_BASE in the prefixes) */
+#define LINK_BASE 0x100000
+
+/** Append a LEB128 number to a growing buffer */
+static void put_varint(uint8_t **buf, size_t *len, uint32_t v)
+{
+	*buf = realloc(*buf, *len + 5);
+	if (!*buf)
+		die("%s", strerror(errno));
+	do {
+		(*buf)[(*len)++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+}
+
+/**
+ * The exceptions that let kz_fixups() rebuild the payload's fixup table
+ * (the format is in unkz.h): the table's offsets against the words of the
+ * image that hold a value in the payload's address range.
+ */
+static uint8_t *fix_exceptions(const uint8_t *img, uint32_t filesz,
+			       uint32_t mem_len, const uint8_t *table,
+			       uint32_t fixlen, size_t *len, uint32_t *nex)
+{
+	uint32_t *offs = calloc(fixlen + 1, sizeof(*offs)), *fls, *mis;
+	uint32_t n = 0, off = 0, i, k = 0, nf = 0, nm = 0, v, step;
+	const uint8_t *p = table, *end = table + fixlen;
+	uint8_t *ex = NULL;
+	size_t elen = 0;
+
+	fls = calloc(filesz + 1, sizeof(*fls));
+	mis = calloc(fixlen + 1, sizeof(*mis));
+	if (!offs || !fls || !mis)
+		die("%s", strerror(errno));
+	while (p < end && *p) {
+		if (*p < 0x80) {
+			step = *p++;
+		} else if (*p < 0xc0) {
+			step = ((uint32_t)(p[0] & 0x3f) << 8) | p[1];
+			p += 2;
+		} else {
+			step = get32(p + 1);
+			p += 5;
+		}
+		off += step;
+		offs[n++] = off;
+	}
+	for (i = 0; i + 4 <= filesz;) {
+		v = get32(img + i);
+		int in_range = v >= LINK_BASE && v - LINK_BASE <= mem_len;
+
+		if (k < n && offs[k] == i) {
+			if (!in_range)
+				mis[nm++] = i;
+			k++;
+			i += 4;
+			continue;
+		}
+		if (k < n && offs[k] < i)
+			die("%s", "overlapping fixups");
+		if (in_range)
+			fls[nf++] = i;
+		i++;
+	}
+	if (k != n)
+		die("%s", "fixups outside the image");
+	put_varint(&ex, &elen, nf);
+	for (i = 0; i < nf; i++)
+		put_varint(&ex, &elen, fls[i] - (i ? fls[i - 1] : 0));
+	put_varint(&ex, &elen, nm);
+	for (i = 0; i < nm; i++)
+		put_varint(&ex, &elen, mis[i] - (i ? mis[i - 1] : 0));
+	*nex = nf + nm;
+	free(offs);
+	free(fls);
+	free(mis);
+	*len = elen;
+	return ex;
+}
+
 static int cmd_kz(const char *in, const char *out)
 {
-	uint8_t *data, *z, *img;
-	size_t len, zlen;
-	uint32_t fixlen, filesz, memsz;
+	uint8_t *data, *z, *img, *ex, *plain, *check;
+	size_t len, zlen, elen, plen;
+	uint32_t fixlen, filesz, memsz, mem_len, nex;
 	struct kz_header h;
 	static uint8_t work[KZ_WORK_SIZE];
-	uint8_t *check;
 
 	data = read_file(in, &len);
 	if (len < 20 || memcmp(data + PAY_MAGIC, "KEEL", 4) != 0)
@@ -276,25 +355,42 @@ static int cmd_kz(const char *in, const char *out)
 	memsz = get32(data + PAY_MEMSZ);
 	if ((size_t)filesz + fixlen != len || memsz < filesz)
 		die("%s: inconsistent payload header", in);
-	z = kz_compress(data, len, &zlen);
+	mem_len = memsz + fixlen;
+	/* What is compressed: the file image, then the exceptions */
+	ex = fix_exceptions(data, filesz, mem_len, data + filesz, fixlen,
+			    &elen, &nex);
+	if (elen > KZ_WORK_SIZE)
+		die("%s: too many fixup exceptions", in);
+	plen = filesz + elen;
+	plain = malloc(plen);
+	if (!plain)
+		die("%s", strerror(errno));
+	memcpy(plain, data, filesz);
+	memcpy(plain + filesz, ex, elen);
+	z = kz_compress(plain, plen, &zlen);
 	if (!z)
 		die("%s", "out of memory");
-	/* What the prefixes' decoder will see must be the payload again */
-	check = malloc(len + 1);
-	if (!check || kz_decode(z, (uint32_t)zlen, check, (uint32_t)len,
+	/* What the prefixes' decoder will rebuild must be the payload again */
+	check = calloc(1, mem_len + 16);
+	if (!check || kz_decode(z, (uint32_t)zlen, check, (uint32_t)plen,
 				work) != 0 ||
+	    memcmp(check, plain, plen) != 0 ||
+	    kz_fixups(check, filesz, mem_len, ex, (uint32_t)elen, LINK_BASE,
+		      0) != 0 ||
 	    memcmp(check, data, len) != 0)
 		die("%s: compression does not round-trip", in);
 	h.magic = KZ_MAGIC;
 	h.in_len = (uint32_t)zlen;
-	h.out_len = (uint32_t)len;
+	h.out_len = (uint32_t)plen;
 	h.fix_off = filesz;
-	h.mem_len = memsz + fixlen;
+	h.mem_len = mem_len;
 	h.run_len = ((h.mem_len + 15) & ~15U) + KZ_WORK_SIZE + KZ_STACK_SIZE;
 	img = malloc(sizeof(h) + zlen);
 	memcpy(img, &h, sizeof(h));
 	memcpy(img + sizeof(h), z, zlen);
 	write_file(out, img, sizeof(h) + zlen);
+	printf("  %s: %u bytes + %u of fixups (%u exceptions) -> %zu\n", in,
+	       filesz, fixlen, nex, zlen);
 	return 0;
 }
 

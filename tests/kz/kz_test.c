@@ -74,6 +74,26 @@ static void filter_trip(const uint8_t *in, size_t n)
 	free(b);
 }
 
+/** Damaged fixup exceptions: kz_fixups() stays inside the payload's memory */
+static void fixups_bounds(void)
+{
+	static uint8_t img[4096 + 64], ex[64];
+	unsigned int round, i;
+
+	for (round = 0; round < 200; round++) {
+		for (i = 0; i < sizeof(img); i++)
+			img[i] = (uint8_t)(rnd() % 3 ? 0x10 : rnd());
+		for (i = 0; i < sizeof(ex); i++)
+			ex[i] = (uint8_t)rnd();
+		memset(img + 4096, 0x77, 64);
+		kz_fixups(img, 2048, 4096, ex, (uint32_t)(rnd() % sizeof(ex)),
+			  0x100000, rnd());
+		for (i = 0; i < 64 && img[4096 + i] == 0x77; i++)
+			;
+		check(i == 64, "fixup rebuild stays in bounds", round);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t buf[1 << 18];
@@ -105,6 +125,7 @@ int main(int argc, char **argv)
 	}
 	round_trip("calls", buf, 80000);
 	filter_trip(buf, 80000);
+	fixups_bounds();
 	/* Real inputs: any files named on the command line */
 	for (a = 1; a < argc; a++) {
 		FILE *f = fopen(argv[a], "rb");

@@ -48,9 +48,10 @@ check: bin/kz_test
 
 # Payloads: what each image links beyond src/config
 # Native NIC drivers: PCI (mechanism 1), e1000, virtio-net; undionly has
-# none of them, it drives the NIC through the stock ROM's UNDI
+# none of them, it drives the NIC through the stock ROM's UNDI. Only the
+# keel payload (keel.lkrn) is given a command line and initrd by a loader.
 PCBIOS_NATIVE_NICS := -u obj_pci -u obj_pci_mech1 -u obj_e1000 -u obj_virtio_net
-PCBIOS_PAYLOAD_keel := $(PCBIOS_NATIVE_NICS)
+PCBIOS_PAYLOAD_keel := $(PCBIOS_NATIVE_NICS) -u obj_bios_cmdline
 PCBIOS_PAYLOAD_undionly :=
 
 bin/%.elf: bin/blib.a $(PCBIOS_LDS)

@@ -116,7 +116,7 @@ static uint32_t kz_dist(struct kz_dec *d, unsigned int len)
 /** The LZ stream into @out, exactly @out_len bytes */
 static int kz_lz(struct kz_dec *d, uint8_t *out, uint32_t out_len)
 {
-	uint32_t pos = 0, rep0 = 1, len, base;
+	uint32_t pos = 0, rep0 = 1, rep1 = 1, rep2 = 1, rep3 = 1, len, base;
 	unsigned int state = 0, sym, mb, mbit, bit;
 
 	while (pos < out_len) {
@@ -139,9 +139,31 @@ static int kz_lz(struct kz_dec *d, uint8_t *out, uint32_t out_len)
 			continue;
 		}
 		if (kz_bit(d, KZ_IS_REP + state)) {
-			len = kz_len(d, KZ_REP_LEN);
+			if (!kz_bit(d, KZ_IS_REP0 + state)) {
+				len = 1;
+				if (kz_bit(d, KZ_IS_REP0_LONG + state))
+					len = kz_len(d, KZ_REP_LEN);
+			} else {
+				if (!kz_bit(d, KZ_IS_REP1 + state)) {
+					base = rep1;
+				} else {
+					if (!kz_bit(d, KZ_IS_REP2 + state)) {
+						base = rep2;
+					} else {
+						base = rep3;
+						rep3 = rep2;
+					}
+					rep2 = rep1;
+				}
+				rep1 = rep0;
+				rep0 = base;
+				len = kz_len(d, KZ_REP_LEN);
+			}
 			state = KZ_NEXT_REP(state);
 		} else {
+			rep3 = rep2;
+			rep2 = rep1;
+			rep1 = rep0;
 			len = kz_len(d, KZ_MATCH_LEN);
 			rep0 = kz_dist(d, len) + 1;
 			state = KZ_NEXT_MATCH(state);
@@ -207,55 +229,143 @@ int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
 	return 0;
 }
 
+static uint32_t kz_get32(const uint8_t *p)
+{
+	return p[0] | (p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+static void kz_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/** Append one delta to a fixup table in the payload's format */
+static uint8_t *kz_fix_put(uint8_t *t, uint32_t delta)
+{
+	if (delta < 0x80) {
+		*t++ = (uint8_t)delta;
+	} else if (delta < 0x4000) {
+		*t++ = (uint8_t)(0x80 | (delta >> 8));
+		*t++ = (uint8_t)delta;
+	} else {
+		*t++ = 0xff;
+		kz_put32(t, delta);
+		t += 4;
+	}
+	return t;
+}
+
+/** A LEB128 number from [*p, end), or ~0 if it runs past the end */
+static uint32_t kz_varint(const uint8_t **p, const uint8_t *end)
+{
+	uint32_t v = 0;
+	unsigned int shift = 0;
+
+	while (*p < end && shift < 32) {
+		v |= (uint32_t)(**p & 0x7f) << shift;
+		if (!(*(*p)++ & 0x80))
+			return v;
+		shift += 7;
+	}
+	return ~0u;
+}
+
+/** A list of increasing offsets, as a count then deltas */
+struct kz_list {
+	const uint8_t *p, *end;
+	uint32_t left, next;
+};
+
+static void kz_list_step(struct kz_list *l)
+{
+	uint32_t d;
+
+	if (!l->left) {
+		l->next = ~0u;
+		return;
+	}
+	l->left--;
+	d = kz_varint(&l->p, l->end);
+	l->next = d == ~0u ? ~0u : l->next + d;
+}
+
+int kz_fixups(uint8_t *img, uint32_t filesz, uint32_t mem_len,
+	      const uint8_t *ex, uint32_t elen, uint32_t link_base,
+	      uint32_t delta)
+{
+	uint32_t i, prev = 0, v, rel;
+	uint8_t *t = img + filesz, *t_end = img + mem_len - 5;
+	struct kz_list fl, ml;
+
+	if (filesz < 12 || mem_len < filesz + 6)
+		return -1;
+	fl.p = ex;
+	fl.end = ex + elen;
+	fl.left = kz_varint(&fl.p, fl.end);
+	ml.p = fl.p;
+	ml.end = fl.end;
+	for (i = 0; i < fl.left; i++)
+		kz_varint(&ml.p, ml.end);
+	ml.left = kz_varint(&ml.p, ml.end);
+	if (fl.left == ~0u || ml.left == ~0u)
+		return -1;
+	fl.next = ml.next = 0;
+	kz_list_step(&fl);
+	kz_list_step(&ml);
+	for (i = 0; i + 4 <= filesz && t < t_end;) {
+		v = kz_get32(img + i);
+		if (ml.next == i) {
+			kz_list_step(&ml);
+			rel = 1;
+		} else {
+			rel = v >= link_base && v - link_base <= mem_len;
+			if (rel && fl.next == i) {
+				kz_list_step(&fl);
+				rel = 0;
+			}
+		}
+		if (!rel) {
+			i++;
+			continue;
+		}
+		t = kz_fix_put(t, i - prev);
+		prev = i;
+		kz_put32(img + i, v + delta);
+		i += 4;
+	}
+	if (t >= t_end || fl.left || ml.left)
+		return -1;
+	*t++ = 0;
+	/* The payload's header says how long its table is (x86_entry.S) */
+	return (uint32_t)(t - (img + filesz)) == kz_get32(img + 8) ? 0 : -1;
+}
+
 int kz_unpack(const struct kz_header *h, uint32_t avail, uint8_t *dst,
 	      uint32_t link_base)
 {
-	const uint8_t *p, *end;
-	uint32_t delta = (uint32_t)(uintptr_t)dst - link_base, off = 0, step;
-	uint32_t work;
-	uint8_t *at;
+	uint32_t work, elen, i;
 
 	if (avail < sizeof(*h) || h->magic != KZ_MAGIC)
 		return -1;
 	work = (h->mem_len + 15) & ~15u;
-	if (h->in_len > avail - sizeof(*h) || h->fix_off < 4 ||
-	    h->fix_off > h->out_len || h->out_len > h->mem_len ||
-	    work < h->mem_len || h->run_len < KZ_STACK_SIZE ||
-	    h->run_len - KZ_STACK_SIZE < work ||
+	if (h->in_len > avail - sizeof(*h) || h->fix_off > h->out_len ||
+	    h->out_len > h->mem_len || work < h->mem_len ||
+	    h->run_len < KZ_STACK_SIZE || h->run_len - KZ_STACK_SIZE < work ||
 	    h->run_len - KZ_STACK_SIZE - work < KZ_WORK_SIZE ||
 	    kz_decode((const uint8_t *)(h + 1), h->in_len, dst, h->out_len,
 		      dst + work) != 0)
 		return -1;
-	if (!delta)
-		return 0;
-	/* The payload's fixup table (see util/mkbios.c): deltas to the next
-	 * 32-bit absolute address; 0 ends it */
-	p = dst + h->fix_off;
-	end = dst + h->out_len;
-	while (p < end && *p) {
-		if (*p < 0x80) {
-			step = *p++;
-		} else if (*p < 0xc0 && p + 1 < end) {
-			step = ((uint32_t)(p[0] & 0x3f) << 8) | p[1];
-			p += 2;
-		} else if (*p == 0xff && p + 4 < end) {
-			step = p[1] | (p[2] << 8) | ((uint32_t)p[3] << 16) |
-			       ((uint32_t)p[4] << 24);
-			p += 5;
-		} else {
-			return -1;
-		}
-		off += step;
-		if (off > h->fix_off - 4)
-			return -1;
-		at = dst + off;
-		step = at[0] | (at[1] << 8) | ((uint32_t)at[2] << 16) |
-		       ((uint32_t)at[3] << 24);
-		step += delta;
-		at[0] = (uint8_t)step;
-		at[1] = (uint8_t)(step >> 8);
-		at[2] = (uint8_t)(step >> 16);
-		at[3] = (uint8_t)(step >> 24);
-	}
-	return 0;
+	/* The exceptions move to the work space; the table goes where they
+	 * were */
+	elen = h->out_len - h->fix_off;
+	if (elen > KZ_WORK_SIZE)
+		return -1;
+	for (i = 0; i < elen; i++)
+		dst[work + i] = dst[h->fix_off + i];
+	return kz_fixups(dst, h->fix_off, h->mem_len, dst + work, elen,
+			 link_base, (uint32_t)(uintptr_t)dst - link_base);
 }
