@@ -19,6 +19,12 @@ pcbios_CFLAGS := -m32 -march=i586 -fno-pie -fno-pic -mno-sse -mno-mmx \
 	-mno-80387 -mno-red-zone -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables --param=min-pagesize=0 -DPLATFORM_PCBIOS -DKEEL_ARCH=\"i386\" \
 	-DKEEL_PLATFORM=\"pcbios\" -Isrc/arch/x86/include
+# Objects built with other flags must not be linked with these (calling
+# conventions differ): a change of flags empties bin/ of objects
+_pcbios_flagstamp := $(shell mkdir -p bin && \
+	echo '$(pcbios_CFLAGS)' | cmp -s - bin/.cflags || \
+	{ rm -f bin/*.o bin/blib.a; echo '$(pcbios_CFLAGS)' > bin/.cflags; })
+bin/blib.a: bin/.cflags
 pcbios_DIRS := src/arch/x86/common src/arch/x86/core src/arch/x86/pcbios \
 	src/arch/x86/image
 ARCH_FW_DIRS += src/arch/x86/core src/arch/x86/pcbios src/arch/x86/image \
