@@ -75,7 +75,6 @@ REQUIRE_OBJECT(serial16550);
 REQUIRE_OBJECT(bios_timer);
 REQUIRE_OBJECT(bios_memory);
 REQUIRE_OBJECT(bios_reboot);
-REQUIRE_OBJECT(bios_cmdline);
 REQUIRE_OBJECT(rtc);
 REQUIRE_OBJECT(bzimage);
 REQUIRE_OBJECT(pxe_image);

@@ -13,6 +13,7 @@
 #include <keel/malloc.h>
 #include <x86/bios.h>
 #include <x86/realmode.h>
+#include <x86/asmcall.h>
 #include <x86/pxe_api.h>
 
 REQUIRE_OBJECT(pxe_tftp);
@@ -24,8 +25,8 @@ extern char pxe_ppxe_entry[], pxe_pxenv_entry[], pxe_exit_real[];
 extern char pxe_int1a[], pxe_int15[], pxe_nbp_return[];
 extern void pxe_pm_entry(void);
 extern void pxe_pm_nbp_return(void);
-void pxe_api_dispatch(void);
-void pxe_nbp_jump(const struct rm_regs *regs, uint16_t ss, uint16_t sp)
+__asmcall void pxe_api_dispatch(void);
+__asmcall void pxe_nbp_jump(const struct rm_regs *regs, uint16_t ss, uint16_t sp)
 	__attribute__((noreturn));
 
 /* Our two GDT entries (after the transition layer's five) */
@@ -618,7 +619,7 @@ struct pxe_api_call pxe_api_calls[] __pxe_api_call = {
 };
 
 /** Called by pxe_entry.S for each API call, in 32-bit protected mode */
-void pxe_api_dispatch(void)
+__asmcall void pxe_api_dispatch(void)
 {
 	struct pxe_block_header *h = pxe_header();
 	struct pxe_api_call *call;
@@ -698,7 +699,7 @@ void pxe_api_uninstall(void)
 }
 
 /** Called by pxe_run_nbp() with its frame saved: leave for the NBP */
-void pxe_nbp_jump(const struct rm_regs *regs, uint16_t ss, uint16_t sp)
+__asmcall void pxe_nbp_jump(const struct rm_regs *regs, uint16_t ss, uint16_t sp)
 {
 	uint16_t *stack = real_to_virt(ss, sp);
 

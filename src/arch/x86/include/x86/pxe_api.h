@@ -2,6 +2,7 @@
 #ifndef X86_PXE_API_H
 #define X86_PXE_API_H
 #include <stdint.h>
+#include <x86/asmcall.h>
 #include <stddef.h>
 #include <keel/tables.h>
 
@@ -456,6 +457,6 @@ void pxe_undi_reset(void);
  * Run an NBP already copied to 0000:7C00 with @regs on stack @ss:@sp; it
  * returns (if ever) with the NBP's AX (pxe_entry.S).
  */
-uint16_t pxe_run_nbp(const void *regs, uint16_t ss, uint16_t sp);
+__asmcall uint16_t pxe_run_nbp(const void *regs, uint16_t ss, uint16_t sp);
 
 #endif
