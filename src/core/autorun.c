@@ -22,6 +22,10 @@ __weak int autoboot(void)
 	return errctx(-ENODEV, "this build has no network devices");
 }
 
+__weak void autoboot_prepare(void)
+{
+}
+
 int keel_run(void)
 {
 	const char *script, *name;
@@ -40,6 +44,8 @@ int keel_run(void)
 		return 1;
 	}
 
+	if (banner_timeout_ms)
+		autoboot_prepare();
 	if (shell_banner(banner_timeout_ms))
 		return exit_status(shell());
 
