@@ -22,9 +22,7 @@ __weak int autoboot(void)
 	return errctx(-ENODEV, "this build has no network devices");
 }
 
-__weak void autoboot_prepare(void)
-{
-}
+__weak void autoboot_prepare(void) {}
 
 int keel_run(void)
 {

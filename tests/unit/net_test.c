@@ -91,7 +91,7 @@ static uint16_t checksum_reference(uint16_t partial, const uint8_t *data,
 	return (uint16_t)~sum;
 }
 
-/** The word-at-a-time sum agrees with the reference at any length and alignment */
+/** The fast sum agrees with the reference at any length and alignment */
 static void checksum_wide_test(void)
 {
 	static uint8_t buf[1600];
@@ -107,7 +107,8 @@ static void checksum_wide_test(void)
 			if (len > 80 && len % 97 && len != sizeof(buf) - off)
 				continue;
 			if (tcpip_chksum(buf + off, len) !=
-			    checksum_reference(TCPIP_EMPTY_CSUM, buf + off, len))
+			    checksum_reference(TCPIP_EMPTY_CSUM, buf + off,
+					       len))
 				bad++;
 		}
 	}
