@@ -24,7 +24,7 @@ efi_IMAGES := keel.efi snponly.efi
 DEFAULT_IMAGES += $(addprefix $(efi_BIN)/,$(efi_IMAGES))
 
 # What each image links beyond config.c: which network devices it drives
-EFI_LINK_keel := -u obj_efi_snp_all
+EFI_LINK_keel := -u obj_e1000 -u obj_virtio_net -u obj_efi_snp_all
 EFI_LINK_snponly := -u obj_efi_snp_only
 
 $(efi_BIN)/%.so: $(efi_BIN)/blib.a src/arch/efi/efi.lds $(EFI_CRT0)

@@ -81,6 +81,18 @@ EFI_STATUS _relocate(unsigned long base, const struct efi_elf_dyn *dyn,
  * Entry and exit
  */
 
+/**
+ * The EFI status for an exit status: 0 is success; anything else (an
+ * "exit N" code, or 1 for a failure) is an error, so that the boot manager
+ * goes on to its next boot option instead of stopping at its menu.
+ */
+static EFI_STATUS efi_exit_status(int status)
+{
+	if (status == 0)
+		return EFI_SUCCESS;
+	return (status < 0) ? efi_status(status) : EFI_ABORTED;
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	void *loaded;
@@ -97,15 +109,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
 	status = keel_main();
 	efi_memory_release();
-	return status ? efi_status(status) : EFI_SUCCESS;
+	return efi_exit_status(status);
 }
 
 void platform_exit(int status)
 {
 	shutdown_exit();
 	efi_memory_release();
-	efi_bs->Exit(efi_image_handle, status ? efi_status(status) : EFI_SUCCESS,
-		     0, NULL);
+	efi_bs->Exit(efi_image_handle, efi_exit_status(status), 0, NULL);
 	/* Exit() does not return to a started image */
 	for (;;)
 		;

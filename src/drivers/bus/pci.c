@@ -182,6 +182,33 @@ pci_match(uint16_t vendor, uint16_t device, const struct pci_driver **driver)
 	return NULL;
 }
 
+/** Let every platform owner take the function; undo on refusal */
+static int pci_claim(struct pci_device *pci)
+{
+	struct pci_owner *owner;
+	int rc;
+
+	for_each_table_entry(owner, PCI_OWNERS) {
+		if ((rc = owner->claim(pci)) != 0) {
+			while (owner != table_start(PCI_OWNERS)) {
+				owner--;
+				owner->release(pci);
+			}
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/** Give the function back to every platform owner, last first */
+static void pci_release(struct pci_device *pci)
+{
+	struct pci_owner *owner;
+
+	for_each_table_entry_reverse(owner, PCI_OWNERS)
+		owner->release(pci);
+}
+
 /** Bind a function to the driver that matches it, if any */
 static void pci_probe_function(uint32_t busdevfn, uint32_t id)
 {
@@ -212,9 +239,16 @@ static void pci_probe_function(uint32_t busdevfn, uint32_t id)
 		 (unsigned int)PCI_FUNC(busdevfn));
 	DBG("PCI %s %04x:%04x (%s) probing with %s\n", pci->busloc + 4,
 	    pci->vendor, pci->device, match->name, driver->name);
+	if ((rc = pci_claim(pci)) != 0) {
+		DBG("PCI %s left to its firmware driver: %s\n", pci->busloc + 4,
+		    strerror(rc));
+		free(pci);
+		return;
+	}
 	if ((rc = driver->probe(pci)) != 0) {
 		printf("%s (%s): %s\n", pci->busloc, match->name,
 		       strerror(rc));
+		pci_release(pci);
 		free(pci);
 		return;
 	}
@@ -276,6 +310,7 @@ static void pci_shutdown(int booting)
 	while ((pci = list_last_entry(&pci_devices, struct pci_device, list))) {
 		list_del(&pci->list);
 		pci->driver->remove(pci);
+		pci_release(pci);
 		free(pci);
 	}
 }

@@ -121,6 +121,8 @@ struct pci_device {
 	const struct pci_device_id *id;
 	/** Driver private data */
 	void *priv;
+	/** Platform data (the owner's record, see struct pci_owner) */
+	void *owner_priv;
 };
 
 /** A PCI driver: linking it in makes every matching device probe */
@@ -140,6 +142,25 @@ struct pci_driver {
 };
 #define PCI_DRIVERS __table(struct pci_driver, "pci_drivers")
 #define __pci_driver __table_entry(PCI_DRIVERS, 01)
+
+/**
+ * A platform's say over PCI functions. Where firmware drivers may already
+ * drive a function (UEFI), the platform takes it from them before a Keel
+ * driver probes it, and gives it back once the Keel driver has let go.
+ * Platforms without firmware drivers register none.
+ */
+struct pci_owner {
+	/**
+	 * Take a function for a Keel driver.
+	 *
+	 * @ret rc	0, or a negative error: the function is left alone
+	 */
+	int (*claim)(struct pci_device *pci);
+	/** Give it back (after the driver's remove, or a failed probe) */
+	void (*release)(struct pci_device *pci);
+};
+#define PCI_OWNERS __table(struct pci_owner, "pci_owners")
+#define __pci_owner __table_entry(PCI_OWNERS, 01)
 
 /** Declare a driver's ID table entry */
 #define PCI_ID(_vendor, _device, _name, _data)                                 \
