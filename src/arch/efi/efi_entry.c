@@ -81,22 +81,28 @@ EFI_STATUS _relocate(unsigned long base, const struct efi_elf_dyn *dyn,
  * Entry and exit
  */
 
-/**
- * The EFI status for an exit status: 0 is success; anything else (an
- * "exit N" code, or 1 for a failure) is an error, so that the boot manager
- * goes on to its next boot option instead of stopping at its menu.
- */
-static EFI_STATUS efi_exit_status(int status)
+EFI_STATUS efi_exit_status(int status)
 {
 	if (status == 0)
 		return EFI_SUCCESS;
 	return (status < 0) ? efi_status(status) : EFI_ABORTED;
 }
 
+/* An application runs Keel to the end; the option ROM's driver overrides this */
+__weak EFI_STATUS efi_image_start(void)
+{
+	int status;
+
+	/* The boot manager arms a five-minute watchdog; downloads may be slow */
+	efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
+	status = keel_main();
+	efi_memory_release();
+	return efi_exit_status(status);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	void *loaded;
-	int status;
 
 	efi_image_handle = image;
 	efi_systab = systab;
@@ -105,11 +111,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 				 NULL, EFI_OPEN_PROTOCOL_GET_PROTOCOL) != 0)
 		return EFI_LOAD_ERROR;
 	efi_loaded_image = loaded;
-	/* The boot manager arms a five-minute watchdog; downloads may be slow */
-	efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
-	status = keel_main();
-	efi_memory_release();
-	return efi_exit_status(status);
+	return efi_image_start();
 }
 
 void platform_exit(int status)

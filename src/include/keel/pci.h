@@ -176,6 +176,30 @@ struct pci_owner {
  */
 extern long pci_probe_only;
 #define PCI_PROBE_ALL (-1L)
+/** The scan binds nothing: the platform binds its devices (pci_probe_one) */
+#define PCI_PROBE_NONE (-2L)
+
+/**
+ * The linked-in driver for a vendor and device ID.
+ *
+ * @ret driver	driver, or NULL if none matches
+ */
+const struct pci_driver *pci_find_driver(uint16_t vendor, uint16_t device);
+
+/**
+ * Bind one function to the linked-in driver that matches it, whatever
+ * pci_probe_only says: for a platform that is handed its device (a UEFI
+ * driver binding).
+ *
+ * @busdevfn	function (PCI_BUSDEVFN)
+ * @pci		bound device, filled in (may be NULL)
+ * @ret rc	0, -ENOTSUP if no driver matches, -EALREADY if bound, or the
+ *		owner's or driver's error
+ */
+int pci_probe_one(uint32_t busdevfn, struct pci_device **pci);
+
+/** Unbind a bound device and free it (the driver's remove, the owner's release) */
+void pci_remove_one(struct pci_device *pci);
 
 /** Every bound device */
 extern struct list_head pci_devices;
