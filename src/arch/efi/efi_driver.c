@@ -7,6 +7,7 @@
 #include <keel/main.h>
 #include <keel/netdevice.h>
 #include <keel/pci.h>
+#include <keel/reboot.h>
 #include "efi_pci.h"
 #include "efi_snpdev.h"
 
@@ -237,11 +238,45 @@ EFI_STATUS efi_image_start(void)
 	return EFI_SUCCESS;
 }
 
+/** Where platform_exit() returns to while Keel runs from LoadFile */
+static void *efi_driver_exit_jump[5];
+static int efi_driver_running;
+static int efi_driver_exit_status;
+
+/** Run Keel; platform_exit() comes back here */
+static int efi_driver_run(void)
+{
+	if (__builtin_setjmp(efi_driver_exit_jump))
+		return efi_driver_exit_status;
+	return keel_run();
+}
+
 int efi_driver_boot(void)
 {
+	int status;
+
 	/* The boot manager arms a five-minute watchdog; downloads may be slow */
 	efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
 	/* Once; the PCI scan binds nothing (PCI_PROBE_NONE) */
 	startup();
-	return keel_run();
+	efi_driver_running = 1;
+	status = efi_driver_run();
+	efi_driver_running = 0;
+	efi_console_flush();
+	return status;
+}
+
+/*
+ * Leaving Keel (sanboot with nothing to boot) returns from LoadFile to the
+ * boot manager; the driver and its devices stay.
+ */
+void platform_exit(int status)
+{
+	if (efi_driver_running) {
+		efi_driver_exit_status = status;
+		__builtin_longjmp(efi_driver_exit_jump, 1);
+	}
+	/* Nothing runs Keel outside LoadFile: no caller can get here */
+	for (;;)
+		;
 }

@@ -114,7 +114,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	return efi_image_start();
 }
 
-void platform_exit(int status)
+/* An application leaves through Exit(); the option ROM's driver overrides this */
+__weak void platform_exit(int status)
 {
 	shutdown_exit();
 	efi_memory_release();
