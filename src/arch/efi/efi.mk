@@ -1,4 +1,4 @@
-# The UEFI platform (x86_64): bin-x86_64-efi/keel.efi and snponly.efi.
+# The UEFI platform (x86_64): bin-x86_64-efi/keel.efi, snponly.efi and the .efirom option ROMs.
 # Included by the top-level Makefile.
 #
 # Objects are position-independent and linked into an ELF shared object at

@@ -103,12 +103,35 @@ static void efi_pci_stop_snps(EFI_HANDLE pci_handle)
 	efi_bs->FreePool(handles);
 }
 
+/** True if another agent holds the function's PciIo exclusively */
+static int efi_pci_held_elsewhere(EFI_HANDLE handle)
+{
+	EFI_OPEN_PROTOCOL_INFORMATION_ENTRY *info;
+	UINTN count, i;
+	int held = 0;
+
+	if (efi_bs->OpenProtocolInformation(handle, &efi_pci_io_guid, &info,
+					    &count) != 0)
+		return 0;
+	for (i = 0; i < count; i++) {
+		if ((info[i].Attributes & EFI_OPEN_PROTOCOL_EXCLUSIVE) &&
+		    info[i].AgentHandle != efi_image_handle)
+			held = 1;
+	}
+	efi_bs->FreePool(info);
+	return held;
+}
+
 /** Open the function's PciIo for ourselves; the firmware's driver lets go */
 static int efi_pci_open(struct efi_pci_claim *claim)
 {
 	void *iface;
 	EFI_STATUS status;
 
+	/* Another exclusive owner (a Keel option ROM) keeps it and its SNP */
+	if (efi_pci_held_elsewhere(claim->handle))
+		return errctx(-EBUSY, "PCI %s is held by another driver",
+			      claim->pci->busloc + 4);
 	efi_pci_stop_snps(claim->handle);
 	status = efi_bs->OpenProtocol(claim->handle, &efi_pci_io_guid, &iface,
 				      efi_image_handle, claim->handle,
