@@ -251,7 +251,8 @@ $(foreach v,$(VARIANTS),$(eval $(call variant_rules,$(v))))
 # ---------------------------------------------------------------------------
 # Top-level targets
 
-.PHONY: all check check-unit bench demo deps clean format fuzz fuzz-build
+.PHONY: all check check-unit bench demo demo-shell iso deps clean format \
+	fuzz fuzz-build
 
 # Intermediate link products are kept, so images do not relink needlessly
 .SECONDARY:
@@ -265,7 +266,7 @@ FUZZ_IMAGES := $(addprefix $(linux-fuzz_BIN)/,$(linux-fuzz_IMAGES))
 
 # make check: every test stage; tests/check prints the overall tally last
 check: $(linux_BIN)/tests.linux $(linux-san_BIN)/tests.linux \
-		$(linux_BIN)/keel.linux $(FUZZ_IMAGES)
+		$(linux_BIN)/keel.linux $(FUZZ_IMAGES) $(QEMU_TEST_IMAGES)
 	tests/check
 
 fuzz-build: $(FUZZ_IMAGES)
@@ -275,13 +276,33 @@ FUZZ_TIME ?= 60
 fuzz: fuzz-build
 	tests/fuzz/run $(FUZZ_TIME)
 
-demo:
-	@echo "make demo boots keel.iso in QEMU; it arrives with the BIOS platform (issue 6)."
-	@echo "Today: 'make && bin-x86_64-linux/keel.linux' runs Keel as a Linux process."
+# bin/keel.iso: hybrid BIOS + UEFI ISO (util/mkiso); the EFI boot image is
+# added when the EFI platform is part of the build
+ISO_EFI := $(if $(filter efi,$(PLATFORM_VARIANTS)),bin-x86_64-efi/keel.efi)
+bin/keel.iso: bin/keel.lkrn $(ISO_EFI) util/mkiso
+	$(call say,MKISO,$@)
+	$(Q)util/mkiso -o $@ --lkrn bin/keel.lkrn \
+		$(if $(ISO_EFI),--efi $(ISO_EFI),--no-efi) >/dev/null
+iso: bin/keel.iso
 
-# make bench: figures printed side by side, never asserted (needs root)
+# The QEMU boot tests (tests/qemu/run) need every firmware image; one that
+# is missing there is a failed test
+QEMU_TEST_IMAGES := $(if $(filter pcbios,$(PLATFORM_VARIANTS)),bin/keel.iso) \
+	$(filter-out $(linux_BIN)/%,$(DEFAULT_IMAGES))
+
+# make demo: boots bin/keel.iso in QEMU against a loopback web server, then
+# Linux greets you (UEFI=1: under OVMF); make demo-shell stops at Keel's shell
+UEFI ?=
+demo: bin/keel.iso
+	tests/qemu/demo $(if $(UEFI),--uefi)
+demo-shell: bin/keel.iso
+	tests/qemu/demo --shell $(if $(UEFI),--uefi)
+
+# make bench: figures printed side by side, never asserted (needs root);
+# the lab (keel.linux), then the QEMU images against Debian's iPXE
 bench: $(linux_BIN)/keel.linux
 	tests/lab/bench
+	tests/qemu/bench
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

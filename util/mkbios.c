@@ -5,17 +5,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kz.h"
 
 /*
  *   mkbios payload IN.elf OUT.pay
  *	the payload's bytes from its link base to _edata, then its fixup
  *	table: the offsets of every 32-bit absolute address, as deltas
  *	(1..127: one byte; 0x80|hi, lo: 14 bits; 0xff + 4 bytes; 0 ends)
- *   mkbios lkrn PREFIX PAYLOAD OUT
+ *   mkbios kz IN.pay OUT.kz
+ *	the payload compressed (util/kz.c), after a struct kz_header
+ *   mkbios lkrn PREFIX IN.kz OUT
  *	a Linux bzImage: setup sectors (the prefix), then the payload
- *   mkbios pxe PREFIX PAYLOAD OUT
+ *   mkbios pxe PREFIX IN.kz OUT
  *	a PXE NBP: the prefix, then the payload, whose length the prefix
  *	reads from the word after the marker "KPLN"
+ *   mkbios rom PREFIX IN.kz VVVV:DDDD OUT
+ *	a PCI option ROM: as pxe, then padded to 512-byte blocks, with
+ *	its size, PCI IDs and the $PnP header's and image's checksums set
+ *   mkbios romid VVVV:DDDD IN.rom OUT.rom
+ *	any PCI option ROM with other PCI IDs, its checksum fixed
  */
 
 /* The payload header, at its start (see src/arch/x86/core/x86_entry.S) */
@@ -234,31 +242,164 @@ static int cmd_payload(const char *in, const char *out)
 	return 0;
 }
 
-/** A payload's header fields */
-struct payload {
+/** A compressed payload, as `mkbios kz` writes it */
+struct packed {
 	uint8_t *data;
 	size_t len;
-	uint32_t fixlen, filesz, memsz;
+	struct kz_header h;
 };
 
-static void payload_open(struct payload *p, const char *path)
+static void packed_open(struct packed *p, const char *path)
 {
 	p->data = read_file(path, &p->len);
-	if (p->len < 20 || memcmp(p->data + PAY_MAGIC, "KEEL", 4) != 0)
-		die("%s is not a Keel payload", path);
-	p->fixlen = get32(p->data + PAY_FIXLEN);
-	p->filesz = get32(p->data + PAY_FILESZ);
-	p->memsz = get32(p->data + PAY_MEMSZ);
-	if ((size_t)p->filesz + p->fixlen != p->len)
-		die("%s: inconsistent payload header", path);
+	if (p->len < sizeof(p->h))
+		die("%s is not a compressed payload", path);
+	memcpy(&p->h, p->data, sizeof(p->h));
+	if (p->h.magic != KZ_MAGIC || p->h.in_len != p->len - sizeof(p->h))
+		die("%s is not a compressed payload", path);
 }
 
-/** Prefix followed by payload, the prefix padded to @align */
+/** The payload's link address (PAYLOAD_BASE in the prefixes) */
+#define LINK_BASE 0x100000
+
+/** Append a LEB128 number to a growing buffer */
+static void put_varint(uint8_t **buf, size_t *len, uint32_t v)
+{
+	*buf = realloc(*buf, *len + 5);
+	if (!*buf)
+		die("%s", strerror(errno));
+	do {
+		(*buf)[(*len)++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+}
+
+/**
+ * The exceptions that let kz_fixups() rebuild the payload's fixup table
+ * (the format is in unkz.h): the table's offsets against the words of the
+ * image that hold a value in the payload's address range.
+ */
+static uint8_t *fix_exceptions(const uint8_t *img, uint32_t filesz,
+			       uint32_t mem_len, const uint8_t *table,
+			       uint32_t fixlen, size_t *len, uint32_t *nex)
+{
+	uint32_t *offs = calloc(fixlen + 1, sizeof(*offs)), *fls, *mis;
+	uint32_t n = 0, off = 0, i, k = 0, nf = 0, nm = 0, v, step;
+	const uint8_t *p = table, *end = table + fixlen;
+	uint8_t *ex = NULL;
+	size_t elen = 0;
+
+	fls = calloc(filesz + 1, sizeof(*fls));
+	mis = calloc(fixlen + 1, sizeof(*mis));
+	if (!offs || !fls || !mis)
+		die("%s", strerror(errno));
+	while (p < end && *p) {
+		if (*p < 0x80) {
+			step = *p++;
+		} else if (*p < 0xc0) {
+			step = ((uint32_t)(p[0] & 0x3f) << 8) | p[1];
+			p += 2;
+		} else {
+			step = get32(p + 1);
+			p += 5;
+		}
+		off += step;
+		offs[n++] = off;
+	}
+	for (i = 0; i + 4 <= filesz;) {
+		v = get32(img + i);
+		int in_range = v >= LINK_BASE && v - LINK_BASE <= mem_len;
+
+		if (k < n && offs[k] == i) {
+			if (!in_range)
+				mis[nm++] = i;
+			k++;
+			i += 4;
+			continue;
+		}
+		if (k < n && offs[k] < i)
+			die("%s", "overlapping fixups");
+		if (in_range)
+			fls[nf++] = i;
+		i++;
+	}
+	if (k != n)
+		die("%s", "fixups outside the image");
+	put_varint(&ex, &elen, nf);
+	for (i = 0; i < nf; i++)
+		put_varint(&ex, &elen, fls[i] - (i ? fls[i - 1] : 0));
+	put_varint(&ex, &elen, nm);
+	for (i = 0; i < nm; i++)
+		put_varint(&ex, &elen, mis[i] - (i ? mis[i - 1] : 0));
+	*nex = nf + nm;
+	free(offs);
+	free(fls);
+	free(mis);
+	*len = elen;
+	return ex;
+}
+
+static int cmd_kz(const char *in, const char *out)
+{
+	uint8_t *data, *z, *img, *ex, *plain, *check;
+	size_t len, zlen, elen, plen;
+	uint32_t fixlen, filesz, memsz, mem_len, nex;
+	struct kz_header h;
+	static uint8_t work[KZ_WORK_SIZE];
+
+	data = read_file(in, &len);
+	if (len < 20 || memcmp(data + PAY_MAGIC, "KEEL", 4) != 0)
+		die("%s is not a Keel payload", in);
+	fixlen = get32(data + PAY_FIXLEN);
+	filesz = get32(data + PAY_FILESZ);
+	memsz = get32(data + PAY_MEMSZ);
+	if ((size_t)filesz + fixlen != len || memsz < filesz)
+		die("%s: inconsistent payload header", in);
+	mem_len = memsz + fixlen;
+	/* What is compressed: the file image, then the exceptions */
+	ex = fix_exceptions(data, filesz, mem_len, data + filesz, fixlen,
+			    &elen, &nex);
+	if (elen > KZ_WORK_SIZE)
+		die("%s: too many fixup exceptions", in);
+	plen = filesz + elen;
+	plain = malloc(plen);
+	if (!plain)
+		die("%s", strerror(errno));
+	memcpy(plain, data, filesz);
+	memcpy(plain + filesz, ex, elen);
+	z = kz_compress(plain, plen, &zlen);
+	if (!z)
+		die("%s", "out of memory");
+	/* What the prefixes' decoder will rebuild must be the payload again */
+	check = calloc(1, mem_len + 16);
+	if (!check || kz_decode(z, (uint32_t)zlen, check, (uint32_t)plen,
+				work) != 0 ||
+	    memcmp(check, plain, plen) != 0 ||
+	    kz_fixups(check, filesz, mem_len, ex, (uint32_t)elen, LINK_BASE,
+		      0) != 0 ||
+	    memcmp(check, data, len) != 0)
+		die("%s: compression does not round-trip", in);
+	h.magic = KZ_MAGIC;
+	h.in_len = (uint32_t)zlen;
+	h.out_len = (uint32_t)plen;
+	h.fix_off = filesz;
+	h.mem_len = mem_len;
+	h.run_len = ((h.mem_len + 15) & ~15U) + KZ_WORK_SIZE + KZ_STACK_SIZE;
+	img = malloc(sizeof(h) + zlen);
+	memcpy(img, &h, sizeof(h));
+	memcpy(img + sizeof(h), z, zlen);
+	write_file(out, img, sizeof(h) + zlen);
+	printf("  %s: %u bytes + %u of fixups (%u exceptions) -> %zu\n", in,
+	       filesz, fixlen, nex, zlen);
+	return 0;
+}
+
+/** Prefix followed by the compressed payload, the prefix padded to @align */
 static uint8_t *join(const uint8_t *prefix, size_t plen, size_t align,
-		     const struct payload *pay, size_t *len)
+		     const struct packed *pay, size_t extra, size_t *len)
 {
 	size_t padded = (plen + align - 1) / align * align;
-	uint8_t *out = calloc(1, padded + pay->len + 512);
+	uint8_t *out = calloc(1, padded + pay->len + extra);
 
 	if (!out)
 		die("%s", strerror(errno));
@@ -271,21 +412,23 @@ static uint8_t *join(const uint8_t *prefix, size_t plen, size_t align,
 static int cmd_lkrn(const char *prefix_path, const char *pay_path,
 		    const char *out_path)
 {
-	struct payload pay;
+	struct packed pay;
 	size_t plen, len, setup;
 	uint8_t *prefix = read_file(prefix_path, &plen), *out;
 
-	payload_open(&pay, pay_path);
+	packed_open(&pay, pay_path);
 	if (plen < 0x270 || memcmp(prefix + 0x202, "HdrS", 4) != 0)
 		die("%s is not a bzImage prefix", prefix_path);
-	out = join(prefix, plen, 512, &pay, &len);
+	out = join(prefix, plen, 512, &pay, 0, &len);
 	setup = (plen + 511) / 512;
 	if (setup < 2 || setup > 64)
 		die("%s: bad setup size", prefix_path);
 	out[0x1f1] = (uint8_t)(setup - 1);
 	put32(out + 0x1f4, (uint32_t)((pay.len + 15) / 16));
-	/* What the payload needs at 1 MiB: itself, bss, the moved fixups */
-	put32(out + 0x260, (pay.memsz + pay.fixlen + 4095) & ~4095U);
+	/* What the loader must leave free from the load address: the
+	 * compressed payload, then (page-aligned) where it is unpacked */
+	put32(out + 0x260, (uint32_t)(((pay.len + 4095) & ~4095UL) +
+				      ((pay.h.run_len + 4095) & ~4095U)));
 	write_file(out_path, out, len);
 	return 0;
 }
@@ -306,17 +449,138 @@ static uint8_t *find_len_field(uint8_t *prefix, size_t plen)
 static int cmd_pxe(const char *prefix_path, const char *pay_path,
 		   const char *out_path)
 {
-	struct payload pay;
+	struct packed pay;
 	size_t plen, len;
 	uint8_t *prefix = read_file(prefix_path, &plen), *out;
 
-	payload_open(&pay, pay_path);
-	out = join(prefix, plen, 16, &pay, &len);
+	packed_open(&pay, pay_path);
+	out = join(prefix, plen, 16, &pay, 0, &len);
 	put32(find_len_field(out, plen), (uint32_t)pay.len);
-	/* 0x7c00 + image + bss + fixups must stay below the EBDA */
+	/* The NBP itself must fit below the EBDA from 0x7c00 */
 	if (len > 0x90000 - 0x7c00)
 		die("%s is too large for base memory", out_path);
 	write_file(out_path, out, len);
+	return 0;
+}
+
+/* PCI option ROM layout (PCI Firmware spec; PnP BIOS spec's $PnP header) */
+#define ROM_SIZE_BYTE 2
+#define ROM_PCIR_PTR 0x18
+#define ROM_PNP_PTR 0x1a
+#define PCIR_VENDOR 4
+#define PCIR_DEVICE 6
+#define PCIR_IMAGE_LEN 16
+#define PCIR_RUNTIME_LEN 0x16
+#define PNP_LEN_UNITS 5
+#define PNP_CHECKSUM 9
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/** Parse "VVVV:DDDD" or "VVVVDDDD" */
+static void parse_ids(const char *s, uint16_t *vendor, uint16_t *device)
+{
+	char buf[16];
+	char *end;
+	unsigned long v;
+
+	if (strlen(s) == 9 && s[4] == ':') {
+		memcpy(buf, s, 4);
+		memcpy(buf + 4, s + 5, 5);
+	} else if (strlen(s) == 8) {
+		memcpy(buf, s, 9);
+	} else {
+		die("bad PCI IDs %s (want VVVV:DDDD)", s);
+	}
+	v = strtoul(buf, &end, 16);
+	if (*end)
+		die("bad PCI IDs %s (want VVVV:DDDD)", s);
+	*vendor = (uint16_t)(v >> 16);
+	*device = (uint16_t)v;
+}
+
+/** Set the byte sum of a whole ROM image to 0 through its last byte */
+static void rom_checksum(uint8_t *rom, size_t len)
+{
+	uint8_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++)
+		sum += rom[i];
+	rom[len - 1] = (uint8_t)-sum;
+}
+
+/** Check a ROM image's headers; returns its PCIR structure */
+static uint8_t *rom_pcir(uint8_t *rom, size_t len, const char *path)
+{
+	size_t pcir;
+
+	if (len < 0x1c || rom[0] != 0x55 || rom[1] != 0xaa)
+		die("%s is not an option ROM", path);
+	pcir = get16(rom + ROM_PCIR_PTR);
+	if (pcir + 0x18 > len || memcmp(rom + pcir, "PCIR", 4) != 0)
+		die("%s has no PCI data structure", path);
+	return rom + pcir;
+}
+
+static int cmd_rom(const char *prefix_path, const char *pay_path,
+		   const char *ids, const char *out_path)
+{
+	struct packed pay;
+	size_t plen, len, padded, pnp, i;
+	uint8_t *prefix = read_file(prefix_path, &plen), *out, *pcir, sum;
+	uint16_t vendor, device;
+
+	parse_ids(ids, &vendor, &device);
+	packed_open(&pay, pay_path);
+	out = join(prefix, plen, 16, &pay, 1024, &len);
+	put32(find_len_field(out, plen), (uint32_t)pay.len);
+	/* Whole 512-byte blocks, with at least one byte for the checksum */
+	padded = (len + 1 + 511) / 512 * 512;
+	if (padded / 512 > 255)
+		die("%s is too large for an option ROM", out_path);
+	out[ROM_SIZE_BYTE] = (uint8_t)(padded / 512);
+	pcir = rom_pcir(out, padded, prefix_path);
+	put16(pcir + PCIR_VENDOR, vendor);
+	put16(pcir + PCIR_DEVICE, device);
+	put16(pcir + PCIR_IMAGE_LEN, (uint16_t)(padded / 512));
+	put16(pcir + PCIR_RUNTIME_LEN, (uint16_t)(padded / 512));
+	pnp = get16(out + ROM_PNP_PTR);
+	if (pnp + 32 > plen || memcmp(out + pnp, "$PnP", 4) != 0)
+		die("%s has no PnP expansion header", prefix_path);
+	out[pnp + PNP_CHECKSUM] = 0;
+	for (sum = 0, i = 0; i < out[pnp + PNP_LEN_UNITS] * 16U; i++)
+		sum += out[pnp + i];
+	out[pnp + PNP_CHECKSUM] = (uint8_t)-sum;
+	rom_checksum(out, padded);
+	write_file(out_path, out, padded);
+	return 0;
+}
+
+static int cmd_romid(const char *ids, const char *in_path,
+		     const char *out_path)
+{
+	size_t len, size;
+	uint8_t *rom = read_file(in_path, &len), *pcir;
+	uint16_t vendor, device;
+
+	parse_ids(ids, &vendor, &device);
+	pcir = rom_pcir(rom, len, in_path);
+	size = rom[ROM_SIZE_BYTE] * 512U;
+	if (!size || size > len)
+		die("%s: bad image size", in_path);
+	put16(pcir + PCIR_VENDOR, vendor);
+	put16(pcir + PCIR_DEVICE, device);
+	rom_checksum(rom, size);
+	write_file(out_path, rom, len);
 	return 0;
 }
 
@@ -324,12 +588,21 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "payload") == 0)
 		return cmd_payload(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "kz") == 0)
+		return cmd_kz(argv[2], argv[3]);
+	if (argc == 6 && strcmp(argv[1], "rom") == 0)
+		return cmd_rom(argv[2], argv[3], argv[4], argv[5]);
+	if (argc == 5 && strcmp(argv[1], "romid") == 0)
+		return cmd_romid(argv[2], argv[3], argv[4]);
 	if (argc == 5 && strcmp(argv[1], "lkrn") == 0)
 		return cmd_lkrn(argv[2], argv[3], argv[4]);
 	if (argc == 5 && strcmp(argv[1], "pxe") == 0)
 		return cmd_pxe(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: mkbios payload IN.elf OUT.pay\n"
-			"       mkbios lkrn PREFIX PAYLOAD OUT\n"
-			"       mkbios pxe PREFIX PAYLOAD OUT\n");
+			"       mkbios kz IN.pay OUT.kz\n"
+			"       mkbios lkrn PREFIX IN.kz OUT\n"
+			"       mkbios pxe PREFIX IN.kz OUT\n"
+			"       mkbios rom PREFIX IN.kz VVVV:DDDD OUT\n"
+			"       mkbios romid VVVV:DDDD IN.rom OUT.rom\n");
 	return 2;
 }

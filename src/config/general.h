@@ -8,8 +8,13 @@
  * features' own files never test these macros.
  */
 
-/* Seconds to wait for Ctrl-B at start-up (0 to 5) */
-#define BANNER_TIMEOUT 2
+/*
+ * Seconds to wait for Ctrl-B at start-up (0 to 5). One second: the network
+ * devices are opened before the wait, so links come up during it; a Ctrl-B
+ * typed early, while the firmware still starts, waits in its keyboard
+ * buffer and counts. See docs/performance.md.
+ */
+#define BANNER_TIMEOUT 1
 
 /* Drop to the shell when booting fails (1), or return to the platform (0) */
 #define SHELL_AFTER_FAILURE 1

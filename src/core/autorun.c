@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <errno.h>
 #include <keel/autoboot.h>
+#include <keel/command.h>
 #include <keel/embedded.h>
 #include <keel/main.h>
 #include <keel/script.h>
@@ -19,6 +20,10 @@ static int exit_status(int rc)
 __weak int autoboot(void)
 {
 	return errctx(-ENODEV, "this build has no network devices");
+}
+
+__weak void autoboot_prepare(void)
+{
 }
 
 int keel_run(void)
@@ -39,17 +44,23 @@ int keel_run(void)
 		return 1;
 	}
 
+	if (banner_timeout_ms)
+		autoboot_prepare();
 	if (shell_banner(banner_timeout_ms))
 		return exit_status(shell());
 
+	exit_requested = 0;
 	script = embedded_script_get(&len);
 	if (len)
 		rc = script_run(script, len, "embedded script");
 	else
 		rc = autoboot();
+	/* "exit" means leave: the platform tries its next boot device */
+	if (exit_requested)
+		return exit_status(rc);
 	if (rc)
 		printf("Boot failed: %s\n", strerror(rc));
-	if (rc < 0 || shell_wanted_after_failure)
+	if (rc && shell_wanted_after_failure)
 		rc = shell();
 	return exit_status(rc);
 }

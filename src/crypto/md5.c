@@ -29,18 +29,10 @@ static inline uint32_t md5_rol(uint32_t x, unsigned int n)
 #define MD5_H(x, y, z) ((x) ^ (y) ^ (z))
 #define MD5_I(x, y, z) ((y) ^ ((x) | ~(z)))
 
-/** One operation [abcd k s i]: a = b + ((a + fn(b,c,d) + X[k] + T[i]) <<< s) */
-#define MD5_STEP(fn, a, b, c, d, k, s, i)                                      \
-	((a) = (b) + md5_rol((a) + fn(b, c, d) + x[k] + md5_t[i], s))
-
-/** Four operations, the roles of a..d rotating, with a round's shifts */
-#define MD5_FOUR(fn, k0, k1, k2, k3, s0, s1, s2, s3, i)                        \
-	do {                                                                   \
-		MD5_STEP(fn, a, b, c, d, k0, s0, i);                           \
-		MD5_STEP(fn, d, a, b, c, k1, s1, (i) + 1);                     \
-		MD5_STEP(fn, c, d, a, b, k2, s2, (i) + 2);                     \
-		MD5_STEP(fn, b, c, d, a, k3, s3, (i) + 3);                     \
-	} while (0)
+/* The shifts of each round's four steps (RFC 1321 section 3.4) */
+static const uint8_t md5_s[16] = {
+	7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21,
+};
 
 static void md5_compress(uint32_t *h, const uint8_t *block)
 {
@@ -52,20 +44,31 @@ static void md5_compress(uint32_t *h, const uint8_t *block)
 		       ((uint32_t)block[4 * i + 1] << 8) |
 		       ((uint32_t)block[4 * i + 2] << 16) |
 		       ((uint32_t)block[4 * i + 3] << 24);
-	/* Message word k of step i: i, 5i + 1, 3i + 5, 7i (mod 16) by round */
-	for (i = 0; i < 16; i += 4)
-		MD5_FOUR(MD5_F, i, i + 1, i + 2, i + 3, 7, 12, 17, 22, i);
-	for (; i < 32; i += 4)
-		MD5_FOUR(MD5_G, (5 * i + 1) % 16, (5 * i + 6) % 16,
-			 (5 * i + 11) % 16, (5 * i + 16) % 16, 5, 9, 14, 20, i);
-	for (; i < 48; i += 4)
-		MD5_FOUR(MD5_H, (3 * i + 5) % 16, (3 * i + 8) % 16,
-			 (3 * i + 11) % 16, (3 * i + 14) % 16, 4, 11, 16, 23,
-			 i);
-	for (; i < 64; i += 4)
-		MD5_FOUR(MD5_I, (7 * i) % 16, (7 * i + 7) % 16,
-			 (7 * i + 14) % 16, (7 * i + 21) % 16, 6, 10, 15, 21,
-			 i);
+	/* One step at a time (the firmware images are kept small). Message
+	 * word k of step i: i, 5i + 1, 3i + 5, 7i (mod 16) by round */
+	for (i = 0; i < 64; i++) {
+		unsigned int r = i / 16, k;
+		uint32_t f, tmp;
+
+		if (r == 0) {
+			f = MD5_F(b, c, d);
+			k = i;
+		} else if (r == 1) {
+			f = MD5_G(b, c, d);
+			k = (5 * i + 1) % 16;
+		} else if (r == 2) {
+			f = MD5_H(b, c, d);
+			k = (3 * i + 5) % 16;
+		} else {
+			f = MD5_I(b, c, d);
+			k = (7 * i) % 16;
+		}
+		tmp = d;
+		d = c;
+		c = b;
+		b += md5_rol(a + f + x[k] + md5_t[i], md5_s[4 * r + i % 4]);
+		a = tmp;
+	}
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;

@@ -8,23 +8,6 @@ static inline uint32_t sha1_rol(uint32_t x, unsigned int n)
 	return (x << n) | (x >> (32 - n));
 }
 
-/** One of the 80 steps (FIPS 180-4 section 6.1.2, step 3) */
-#define SHA1_STEP(f, k)                                                        \
-	do {                                                                   \
-		uint32_t tmp = sha1_rol(a, 5) + (f) + e + (k) + w[t % 16];     \
-		e = d;                                                         \
-		d = c;                                                         \
-		c = sha1_rol(b, 30);                                           \
-		b = a;                                                         \
-		a = tmp;                                                       \
-	} while (0)
-
-/** The schedule, kept in a 16-word ring: W[t] for t >= 16 */
-#define SHA1_SCHEDULE()                                                        \
-	(w[t % 16] = sha1_rol(w[(t + 13) % 16] ^ w[(t + 8) % 16] ^             \
-				      w[(t + 2) % 16] ^ w[t % 16],             \
-			      1))
-
 static void sha1_compress(uint32_t *h, const uint8_t *block)
 {
 	uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
@@ -35,23 +18,34 @@ static void sha1_compress(uint32_t *h, const uint8_t *block)
 		       ((uint32_t)block[4 * t + 1] << 16) |
 		       ((uint32_t)block[4 * t + 2] << 8) |
 		       (uint32_t)block[4 * t + 3];
-	for (t = 0; t < 16; t++)
-		SHA1_STEP((b & c) ^ (~b & d), 0x5a827999);
-	for (; t < 20; t++) {
-		SHA1_SCHEDULE();
-		SHA1_STEP((b & c) ^ (~b & d), 0x5a827999);
-	}
-	for (; t < 40; t++) {
-		SHA1_SCHEDULE();
-		SHA1_STEP(b ^ c ^ d, 0x6ed9eba1);
-	}
-	for (; t < 60; t++) {
-		SHA1_SCHEDULE();
-		SHA1_STEP((b & c) ^ (b & d) ^ (c & d), 0x8f1bbcdc);
-	}
-	for (; t < 80; t++) {
-		SHA1_SCHEDULE();
-		SHA1_STEP(b ^ c ^ d, 0xca62c1d6);
+	/* One of the 80 steps at a time (FIPS 180-4 section 6.1.2, step 3),
+	 * the schedule W[t] kept in a 16-word ring */
+	for (t = 0; t < 80; t++) {
+		uint32_t f, k, tmp;
+
+		if (t >= 16)
+			w[t % 16] = sha1_rol(w[(t + 13) % 16] ^ w[(t + 8) % 16] ^
+						     w[(t + 2) % 16] ^ w[t % 16],
+					     1);
+		if (t < 20) {
+			f = (b & c) ^ (~b & d);
+			k = 0x5a827999;
+		} else if (t < 40) {
+			f = b ^ c ^ d;
+			k = 0x6ed9eba1;
+		} else if (t < 60) {
+			f = (b & c) ^ (b & d) ^ (c & d);
+			k = 0x8f1bbcdc;
+		} else {
+			f = b ^ c ^ d;
+			k = 0xca62c1d6;
+		}
+		tmp = sha1_rol(a, 5) + f + e + k + w[t % 16];
+		e = d;
+		d = c;
+		c = sha1_rol(b, 30);
+		b = a;
+		a = tmp;
 	}
 	h[0] += a;
 	h[1] += b;

@@ -32,18 +32,6 @@ static inline uint32_t sha256_ror(uint32_t x, unsigned int n)
 #define SHA256_s0(x)	    (sha256_ror(x, 7) ^ sha256_ror(x, 18) ^ ((x) >> 3))
 #define SHA256_s1(x)	    (sha256_ror(x, 17) ^ sha256_ror(x, 19) ^ ((x) >> 10))
 
-/*
- * One round. Instead of moving a..h down one place, the next round names
- * them one place further on: only d (becoming e) and h (becoming a) change.
- */
-#define SHA256_ROUND(a, b, c, d, e, f, g, h, t)                                \
-	do {                                                                   \
-		uint32_t t1 = (h) + SHA256_S1(e) + SHA256_CH(e, f, g) +        \
-			      sha256_k[t] + w[t];                              \
-		(d) += t1;                                                     \
-		(h) = t1 + SHA256_S0(a) + SHA256_MAJ(a, b, c);                 \
-	} while (0)
-
 static void sha256_compress(uint32_t *hash, const uint8_t *block)
 {
 	uint32_t w[64], a = hash[0], b = hash[1], c = hash[2], d = hash[3],
@@ -58,15 +46,20 @@ static void sha256_compress(uint32_t *hash, const uint8_t *block)
 	for (; t < 64; t++)
 		w[t] = SHA256_s1(w[t - 2]) + w[t - 7] + SHA256_s0(w[t - 15]) +
 		       w[t - 16];
-	for (t = 0; t < 64; t += 8) {
-		SHA256_ROUND(a, b, c, d, e, f, g, h, t);
-		SHA256_ROUND(h, a, b, c, d, e, f, g, t + 1);
-		SHA256_ROUND(g, h, a, b, c, d, e, f, t + 2);
-		SHA256_ROUND(f, g, h, a, b, c, d, e, t + 3);
-		SHA256_ROUND(e, f, g, h, a, b, c, d, t + 4);
-		SHA256_ROUND(d, e, f, g, h, a, b, c, t + 5);
-		SHA256_ROUND(c, d, e, f, g, h, a, b, t + 6);
-		SHA256_ROUND(b, c, d, e, f, g, h, a, t + 7);
+	/* One round at a time: the firmware images are kept small */
+	for (t = 0; t < 64; t++) {
+		uint32_t t1 = h + SHA256_S1(e) + SHA256_CH(e, f, g) +
+			      sha256_k[t] + w[t];
+		uint32_t t2 = SHA256_S0(a) + SHA256_MAJ(a, b, c);
+
+		h = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = b;
+		b = a;
+		a = t1 + t2;
 	}
 	hash[0] += a;
 	hash[1] += b;

@@ -125,6 +125,49 @@ static int autoboot_netdev(struct net_device *netdev)
 	return rc;
 }
 
+/** Devices opened by autoboot_prepare(), held until autoboot() is done */
+static struct net_device *autoboot_early[8];
+
+/** True if @netdev was opened by autoboot_prepare() */
+static int autoboot_opened_early(struct net_device *netdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(autoboot_early); i++) {
+		if (autoboot_early[i] == netdev)
+			return 1;
+	}
+	return 0;
+}
+
+/** Forget the devices opened early (they stay open) */
+static void autoboot_forget_early(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(autoboot_early); i++) {
+		if (autoboot_early[i])
+			netdev_put(autoboot_early[i]);
+		autoboot_early[i] = NULL;
+	}
+}
+
+void autoboot_prepare(void)
+{
+	struct net_device *netdev;
+	unsigned int n = 0;
+
+	autoboot_forget_early();
+	/* Last first: netX then names the first device, which is tried first */
+	list_for_each_entry_reverse(netdev, &net_devices, list) {
+		if (n == ARRAY_SIZE(autoboot_early))
+			break;
+		if (netdev_is_open(netdev) || netdev_open(netdev) != 0)
+			continue; /* dhcp reports what is wrong, in its turn */
+		autoboot_early[n++] = netdev_get(netdev);
+	}
+}
+
 int autoboot(void)
 {
 	struct net_device *netdev;
@@ -132,7 +175,8 @@ int autoboot(void)
 	int was_open;
 
 	list_for_each_entry(netdev, &net_devices, list) {
-		was_open = netdev_is_open(netdev);
+		was_open = netdev_is_open(netdev) &&
+			   !autoboot_opened_early(netdev);
 		netdev_get(netdev);
 		rc = autoboot_netdev(netdev);
 		/* Leave a device that failed as it was found */
@@ -140,7 +184,8 @@ int autoboot(void)
 			netdev_close(netdev);
 		netdev_put(netdev);
 		if (rc == 0 || rc_is(rc, ECANCELED))
-			return rc;
+			break;
 	}
+	autoboot_forget_early();
 	return rc;
 }

@@ -41,6 +41,8 @@ int execv_command(int argc, char **argv)
 	return rc;
 }
 
+int exit_requested;
+
 void shell_stop(int stop)
 {
 	stop_state = stop;

@@ -81,6 +81,8 @@ static const char *const tcp_state_names[] __unused = {
 #define TCP_TX_CHUNK 8192
 /** Bytes of options in our SYN: MSS (4), NOP + window scale (4) */
 #define TCP_SYN_OPTS_LEN 8
+/** Most full-sized segments acknowledged by one ACK (see tcp_ack_every) */
+#define TCP_ACK_MAX_SEGS 16
 /** Upper bound on the congestion window, far above any real window */
 #define TCP_CWND_MAX (1UL << 30)
 
@@ -124,8 +126,8 @@ struct tcp_connection {
 	struct list_head rx_queue;
 	size_t rx_queue_len;
 	unsigned int rx_queue_count;
-	/** In-order segments received since our last ACK */
-	unsigned int unacked_segs;
+	/** In-order data bytes received since our last ACK */
+	size_t unacked_len;
 
 	/** Retransmission and zero-window probes */
 	struct timer rtx_timer;
@@ -480,7 +482,7 @@ static int tcp_send(struct tcp_connection *conn, uint32_t seq, size_t len,
 	hdr->csum = tcpip_chksum(hdr, iob_len(iobuf));
 	if (flags & TCP_ACK) {
 		conn->flags &= ~(TCP_CF_ACK_PENDING | TCP_CF_ACK_NOW);
-		conn->unacked_segs = 0;
+		conn->unacked_len = 0;
 	}
 	tcp_stats.segments_sent++;
 	DBGC2(conn, "TCP %s tx %08x..%08x ack %08x flags %02x\n",
@@ -1253,12 +1255,29 @@ static void tcp_rx_drain(struct tcp_connection *conn)
 	}
 }
 
+/**
+ * In-order data waits for its ACK until the next step, after the whole
+ * batch of frames the NIC had, or until this much has come in: a quarter
+ * of the window we offered, within 2 to TCP_ACK_MAX_SEGS segments. The
+ * peer keeps three quarters of its window to send into meanwhile, and a
+ * polled NIC pays for every frame it sends (a register write; under
+ * emulation, a costly exit): an ACK per two segments halved the speed.
+ */
+static size_t tcp_ack_every(struct tcp_connection *conn)
+{
+	size_t offered = (conn->rcv_adv - conn->rcv_nxt) + conn->unacked_len;
+	size_t mss = tcp_max(conn->rcv_mss, TCP_MIN_MSS);
+
+	return tcp_min(tcp_max(offered / 4, 2 * mss), TCP_ACK_MAX_SEGS * mss);
+}
+
 /** Data (and FIN) of an acceptable, trimmed segment */
 static void tcp_rx_data(struct tcp_connection *conn, struct tcp_seg *seg,
 			struct io_buffer *iobuf)
 {
 	int in_order = (seg->seq == conn->rcv_nxt);
 	int queued = !list_empty(&conn->rx_queue);
+	size_t every;
 
 	if (!seg->len && !(seg->flags & TCP_FIN)) {
 		free_iob(iobuf);
@@ -1272,7 +1291,10 @@ static void tcp_rx_data(struct tcp_connection *conn, struct tcp_seg *seg,
 	}
 	tcp_rxq_insert(conn, iobuf, seg);
 	/* Out of order, or filling a hole: acknowledge at once (RFC 5681 4.2) */
-	if (!in_order || queued || ++conn->unacked_segs >= 2)
+	every = tcp_ack_every(conn);
+	if (in_order)
+		conn->unacked_len += seg->len;
+	if (!in_order || queued || conn->unacked_len >= every)
 		conn->flags |= TCP_CF_ACK_NOW;
 	else
 		conn->flags |= TCP_CF_ACK_PENDING;

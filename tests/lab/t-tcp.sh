@@ -67,7 +67,7 @@ sleep 3
 echo DONE
 IPXE
 )
-lab_run_keel "$script" 100
+lab_run_keel "$script" 200
 lab_unimpair
 lab_info "impaired: keel.linux ran for $LAB_MS ms (exit status $LAB_RC); wire $(grep '^wire .* frames=' "$LAB_RUN/wire.log" | cut -d' ' -f2-4 | paste -sd ',' - | sed 's/,/, /')"
 lab_expect "impaired: keel.linux exits 0 after running the whole script" \

@@ -7,14 +7,17 @@
 # boots it under QEMU (TCG, -netdev user,restrict=on) once per NIC model.
 # Keel gets an address by DHCP, fetches a file over TFTP from QEMU's own
 # server and BIG_MB MiB (default 64) over HTTP from a loopback server through
-# guestfwd, and prints their SHA-256, which must match. Prints one line per
+# guestfwd (a "cmd:" forwarder: a "tcp:" one carries a single connection),
+# and prints their SHA-256, which must match. Prints one line per
 # model with the HTTP throughput, and "N passed, N failed" last.
+# QEMU_EXTRA adds options to every QEMU run.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
 IMAGE=${1:-bin/keel.lkrn}
 shift 2>/dev/null
 MODELS=("$@")
+# shellcheck disable=SC2054 # the commas belong to QEMU device options
 [ ${#MODELS[@]} -gt 0 ] || MODELS=(e1000 e1000e virtio-net-pci
 	virtio-net-pci,disable-legacy=on virtio-net-pci,disable-modern=on
 	rtl8139)
@@ -55,11 +58,16 @@ echo NICTEST fail
 poweroff
 SCRIPT
 
-make -j2 EMBED="$work/test.ipxe" "$IMAGE" >"$work/build.log" 2>&1 || {
+# BUILD="command" replaces make: it is run as "command SCRIPT OUTPUT"
+if [ -n "${BUILD:-}" ]; then
+	$BUILD "$work/test.ipxe" "$work/image" >"$work/build.log" 2>&1
+else
+	make -j2 EMBED="$work/test.ipxe" "$IMAGE" >"$work/build.log" 2>&1 &&
+		cp "$IMAGE" "$work/image"
+fi || {
 	cat "$work/build.log"
 	exit 2
 }
-cp "$IMAGE" "$work/image"
 
 # A loopback HTTP server on a free port
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -71,14 +79,15 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
+read -ra extra <<<"${QEMU_EXTRA:-}"
 pass=0
 fail=0
 for model in "${MODELS[@]}"; do
 	log="$work/$(echo "$model" | tr ',=' '__').log"
 	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -nographic -m 512 \
 		-no-reboot -kernel "$work/image" \
-		-netdev "user,id=n0,restrict=on,tftp=$work/tftp,guestfwd=tcp:10.0.2.100:80-tcp:127.0.0.1:$port" \
-		-device "$model,netdev=n0" </dev/null 2>&1 |
+		-netdev "user,id=n0,restrict=on,tftp=$work/tftp,guestfwd=tcp:10.0.2.100:80-cmd:busybox nc 127.0.0.1 $port" \
+		-device "$model,netdev=n0" "${extra[@]}" </dev/null 2>&1 |
 		while IFS= read -r line; do
 			printf '%s %s\n' "$(date +%s.%N)" "${line%$'\r'}"
 		done >"$log"

@@ -1,4 +1,4 @@
-/* Self-tests: virtio split virtqueues against a simulated (and a misbehaving) device. */
+/* Self-tests: virtqueues against a simulated, and a misbehaving, device. */
 #include <stdint.h>
 #include <string.h>
 #include <keel/io.h>

@@ -3,6 +3,9 @@
 #include "efi_pci.h"
 #include "efi_snp.h"
 
+/* The NICs must be connected before they can be found */
+REQUIRE_OBJECT(efi_connect);
+
 static void efi_snp_all_startup(void)
 {
 	EFI_HANDLE *handles;

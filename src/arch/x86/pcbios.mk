@@ -7,12 +7,24 @@
 # so that the payload can move itself to the top of memory at start-up.
 
 PLATFORM_VARIANTS += pcbios
+# Size: arguments in registers (-mregparm=3: every function called from or
+# calling into assembly is marked __asmcall, see x86/asmcall.h), no stack
+# realignment (no SSE here), no frame pointer, no jump tables (each entry
+# would need a fixup), and i386 tuning, whose code compresses better.
 pcbios_CC := $(CC)
 pcbios_BIN := bin
 pcbios_CFLAGS := -m32 -march=i586 -fno-pie -fno-pic -mno-sse -mno-mmx \
+	-mregparm=3 -mpreferred-stack-boundary=2 -fomit-frame-pointer -mtune=i386 \
+	-fno-jump-tables \
 	-mno-80387 -mno-red-zone -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables --param=min-pagesize=0 -DPLATFORM_PCBIOS -DKEEL_ARCH=\"i386\" \
 	-DKEEL_PLATFORM=\"pcbios\" -Isrc/arch/x86/include
+# Objects built with other flags must not be linked with these (calling
+# conventions differ): a change of flags empties bin/ of objects
+_pcbios_flagstamp := $(shell mkdir -p bin && \
+	echo '$(pcbios_CFLAGS)' | cmp -s - bin/.cflags || \
+	{ rm -f bin/*.o bin/blib.a; echo '$(pcbios_CFLAGS)' > bin/.cflags; })
+bin/blib.a: bin/.cflags
 pcbios_DIRS := src/arch/x86/common src/arch/x86/core src/arch/x86/pcbios \
 	src/arch/x86/image
 ARCH_FW_DIRS += src/arch/x86/core src/arch/x86/pcbios src/arch/x86/image \
@@ -21,18 +33,33 @@ ARCH_FW_DIRS += src/arch/x86/core src/arch/x86/pcbios src/arch/x86/image \
 PCBIOS_LDS := src/arch/x86/pcbios/keel.lds
 MKBIOS := bin/mkbios
 
-# The host tool: payload fixups, image assembly, ROM headers and checksums
-$(MKBIOS): util/mkbios.c
+# The host tool: payload fixups, compression, image assembly, ROM headers
+# and checksums. It links the prefixes' decoder, to check each compression.
+KZ_SRCS := util/kz.c src/arch/x86/prefix/unkz.c
+KZ_HDRS := util/kz.h src/arch/x86/prefix/unkz.h
+$(MKBIOS): util/mkbios.c $(KZ_SRCS) $(KZ_HDRS)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ util/mkbios.c \
+		$(KZ_SRCS) -lm
+
+# The compressor against the decoder, on the host (run by make check)
+bin/kz_test: tests/kz/kz_test.c $(KZ_SRCS) $(KZ_HDRS)
+	$(call say,HOSTCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+		-fsanitize=address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/kz/kz_test.c $(KZ_SRCS) -lm
+check: bin/kz_test
 
 # Payloads: what each image links beyond src/config
-# Native NIC drivers: PCI (mechanism 1), e1000, virtio-net; undionly has
-# none of them, it drives the NIC through the stock ROM's UNDI
-PCBIOS_NATIVE_NICS := -u obj_pci -u obj_pci_mech1 -u obj_e1000 -u obj_virtio_net
-PCBIOS_PAYLOAD_keel := $(PCBIOS_NATIVE_NICS)
-PCBIOS_PAYLOAD_undionly :=
+# Native NIC drivers: PCI (mechanism 1), e1000, virtio-net, rtl8139; undionly has
+# none of them, it drives the NIC through the stock ROM's UNDI. Only the
+# keel payload (keel.lkrn) is given a command line and initrd by a loader.
+PCBIOS_NATIVE_NICS := -u obj_pci -u obj_pci_mech1 -u obj_e1000 -u obj_virtio_net \
+	-u obj_rtl8139
+PCBIOS_PAYLOAD_keel := $(PCBIOS_NATIVE_NICS) -u obj_bios_cmdline
+PCBIOS_PAYLOAD_undionly := -u obj_undinet
 
 bin/%.elf: bin/blib.a $(PCBIOS_LDS)
 	$(call say,LD,$@)
@@ -43,8 +70,29 @@ bin/%.pay: bin/%.elf $(MKBIOS)
 	$(call say,FIXUP,$@)
 	$(Q)$(MKBIOS) payload $< $@
 
-# Prefixes: flat real-mode binaries, each assembled and linked on its own
+bin/%.kz: bin/%.pay $(MKBIOS)
+	$(call say,KZ,$@)
+	$(Q)$(MKBIOS) kz $< $@
+
+# The decoder every prefix carries: flat 32-bit code that must need no
+# relocation (no global data, no tables), called with the stack convention
+PCBIOS_UNKZ_CFLAGS := -m32 -march=i386 -Os -std=gnu11 -ffreestanding \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) -fno-pic \
+	-fno-pie -fno-jump-tables -fno-stack-protector -fomit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-mpreferred-stack-boundary=2 $(GCC_ONLY_CFLAGS) -Wall -Wextra -Werror
+bin/unkz.o: src/arch/x86/prefix/unkz.c src/arch/x86/prefix/unkz.h
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(PCBIOS_UNKZ_CFLAGS) -c $< -o $@
+	$(Q)if readelf -r $@ | grep -q 'R_386_32 '; then \
+		echo "$@: the prefix decoder must not need relocation"; \
+		rm -f $@; exit 1; fi
+
+# Prefixes: flat real-mode binaries, each assembled on its own and linked
+# with the decoder
 PCBIOS_PREFIX_CFLAGS := -m32 -nostdinc -Isrc/arch/x86/include -DASSEMBLY
+PCBIOS_PREFIX_LDS := src/arch/x86/prefix/prefix.lds
 bin/%prefix.o: src/arch/x86/prefix/%prefix.S $(wildcard src/arch/x86/prefix/*.h)
 	$(call say,AS,$@)
 	$(Q)mkdir -p $(@D)
@@ -52,20 +100,40 @@ bin/%prefix.o: src/arch/x86/prefix/%prefix.S $(wildcard src/arch/x86/prefix/*.h)
 bin/kpxeprefix.o: src/arch/x86/prefix/pxeprefix.S $(wildcard src/arch/x86/prefix/*.h)
 	$(call say,AS,$@)
 	$(Q)$(CC) $(PCBIOS_PREFIX_CFLAGS) -DKEEP_UNDI -c $< -o $@
-bin/%prefix.bin: bin/%prefix.o
+bin/%prefix.bin: bin/%prefix.o bin/unkz.o $(PCBIOS_PREFIX_LDS)
 	$(call say,LD,$@)
-	$(Q)$(LD) -m elf_i386 -N -Ttext 0 -e 0 --oformat binary -o $@ $<
+	$(Q)$(LD) -m elf_i386 -N -T $(PCBIOS_PREFIX_LDS) -o $@ $< bin/unkz.o
 
-bin/keel.lkrn: bin/lkrnprefix.bin bin/keel.pay $(MKBIOS)
+bin/keel.lkrn: bin/lkrnprefix.bin bin/keel.kz $(MKBIOS)
 	$(call say,MKBIOS,$@)
-	$(Q)$(MKBIOS) lkrn bin/lkrnprefix.bin bin/keel.pay $@
+	$(Q)$(MKBIOS) lkrn bin/lkrnprefix.bin bin/keel.kz $@
 
-bin/keel.pxe: bin/pxeprefix.bin bin/keel.pay $(MKBIOS)
+bin/keel.pxe: bin/pxeprefix.bin bin/keel.kz $(MKBIOS)
 	$(call say,MKBIOS,$@)
-	$(Q)$(MKBIOS) pxe bin/pxeprefix.bin bin/keel.pay $@
+	$(Q)$(MKBIOS) pxe bin/pxeprefix.bin bin/keel.kz $@
 
-bin/undionly.kpxe: bin/kpxeprefix.bin bin/undionly.pay $(MKBIOS)
+bin/undionly.kpxe: bin/kpxeprefix.bin bin/undionly.kz $(MKBIOS)
 	$(call say,MKBIOS,$@)
-	$(Q)$(MKBIOS) pxe bin/kpxeprefix.bin bin/undionly.pay $@
+	$(Q)$(MKBIOS) pxe bin/kpxeprefix.bin bin/undionly.kz $@
 
-DEFAULT_IMAGES += bin/keel.lkrn bin/keel.pxe bin/undionly.kpxe
+# PCI option ROMs, bin/VVVVDDDD.rom: one for every PCI ID that a NIC driver
+# in src/drivers/net declares, carrying that driver alone (bin/rom-DRIVER.kz)
+# and driving only the NIC it was loaded from (romnic)
+PCBIOS_LP := (
+PCBIOS_ROM_IDS := $(shell grep -Ho 'PCI_ID$(PCBIOS_LP)0x[0-9a-fA-F]\{4\}, *0x[0-9a-fA-F]\{4\}' \
+	src/drivers/net/*.c 2>/dev/null | \
+	sed 's|^src/drivers/net/\(.*\)\.c:PCI_ID.0x\(....\), *0x\(....\)|\2\3:\1|' | \
+	tr 'A-F' 'a-f')
+PCBIOS_ROM_DRIVERS := $(sort $(foreach r,$(PCBIOS_ROM_IDS),$(word 2,$(subst :, ,$(r)))))
+$(foreach d,$(PCBIOS_ROM_DRIVERS),$(eval PCBIOS_PAYLOAD_rom-$(d) := \
+	-u obj_pci -u obj_pci_mech1 -u obj_romnic -u obj_$(d)))
+
+define pcbios_rom_rule
+bin/$(1).rom: bin/romprefix.bin bin/rom-$(2).kz $$(MKBIOS)
+	$$(call say,MKBIOS,$$@)
+	$$(Q)$$(MKBIOS) rom bin/romprefix.bin bin/rom-$(2).kz $(1) $$@
+endef
+$(foreach r,$(PCBIOS_ROM_IDS),$(eval $(call pcbios_rom_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
+
+DEFAULT_IMAGES += bin/keel.lkrn bin/keel.pxe bin/undionly.kpxe \
+	bin/8086100e.rom bin/1af41000.rom

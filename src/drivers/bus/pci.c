@@ -1,4 +1,4 @@
-/* PCI bus: scan every reachable bus at start-up, bind linked-in drivers, decode BARs and capabilities. */
+/* PCI bus: scan at start-up, bind drivers, decode BARs and capabilities. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,8 +164,8 @@ void pci_describe_netdev(struct pci_device *pci, struct net_device *netdev)
  */
 
 /** The driver ID entry matching a function, or NULL */
-static const struct pci_device_id *
-pci_match(uint16_t vendor, uint16_t device, const struct pci_driver **driver)
+static const struct pci_device_id *pci_match(uint16_t vendor, uint16_t device,
+					     const struct pci_driver **driver)
 {
 	const struct pci_driver *drv;
 	unsigned int i;
@@ -312,8 +312,10 @@ static void pci_scan(void)
 			nfn = 1;
 			for (fn = 0; fn < nfn; fn++) {
 				busdevfn = PCI_BUSDEVFN(bus, dev, fn);
-				id = pci_config_read(busdevfn, PCI_VENDOR_ID, 4);
-				if ((id & 0xffff) == 0xffff || (id & 0xffff) == 0)
+				id = pci_config_read(busdevfn, PCI_VENDOR_ID,
+						     4);
+				if ((id & 0xffff) == 0xffff ||
+				    (id & 0xffff) == 0)
 					continue;
 				hdr = (uint8_t)pci_config_read(
 					busdevfn, PCI_HEADER_TYPE, 1);
@@ -322,7 +324,8 @@ static void pci_scan(void)
 				if ((hdr & PCI_HEADER_TYPE_MASK) ==
 				    PCI_HEADER_TYPE_BRIDGE) {
 					sub = pci_config_read(
-						busdevfn, PCI_SUBORDINATE_BUS, 1);
+						busdevfn, PCI_SUBORDINATE_BUS,
+						1);
 					if (sub > max_bus && sub <= 0xff)
 						max_bus = sub;
 					continue;

@@ -1,11 +1,11 @@
-/* PCI configuration access through mechanism 1 (ports 0xcf8/0xcfc), for x86 BIOS and UEFI. */
+/* PCI configuration access through mechanism 1 (ports 0xcf8/0xcfc). */
 #include <stdint.h>
 #include <keel/io.h>
 #include <keel/pci.h>
 
 #define PCI_CONFIG_ADDRESS 0xcf8
-#define PCI_CONFIG_DATA 0xcfc
-#define PCI_CONFIG_ENABLE 0x80000000UL
+#define PCI_CONFIG_DATA	   0xcfc
+#define PCI_CONFIG_ENABLE  0x80000000UL
 
 /** The address word for a register: enable bit, bus:dev.fn, dword offset */
 static uint32_t pci_mech1_address(uint32_t busdevfn, unsigned int where)

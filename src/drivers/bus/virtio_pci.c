@@ -1,4 +1,4 @@
-/* Virtio PCI transports: legacy (I/O BAR 0) and modern virtio 1.0 (vendor capabilities, any BAR). */
+/* Virtio PCI transports: legacy (I/O BAR 0) and modern (virtio 1.0). */
 #include <stdint.h>
 #include <string.h>
 #include <errno.h>
@@ -8,45 +8,45 @@
 #include <keel/virtio.h>
 
 /* Legacy register window (BAR 0) */
-#define VIRTIO_LEGACY_HOST_FEATURES 0x00
+#define VIRTIO_LEGACY_HOST_FEATURES  0x00
 #define VIRTIO_LEGACY_GUEST_FEATURES 0x04
-#define VIRTIO_LEGACY_QUEUE_PFN 0x08
-#define VIRTIO_LEGACY_QUEUE_NUM 0x0c
-#define VIRTIO_LEGACY_QUEUE_SEL 0x0e
-#define VIRTIO_LEGACY_QUEUE_NOTIFY 0x10
-#define VIRTIO_LEGACY_STATUS 0x12
-#define VIRTIO_LEGACY_ISR 0x13
+#define VIRTIO_LEGACY_QUEUE_PFN	     0x08
+#define VIRTIO_LEGACY_QUEUE_NUM	     0x0c
+#define VIRTIO_LEGACY_QUEUE_SEL	     0x0e
+#define VIRTIO_LEGACY_QUEUE_NOTIFY   0x10
+#define VIRTIO_LEGACY_STATUS	     0x12
+#define VIRTIO_LEGACY_ISR	     0x13
 /* Device configuration follows, 4 bytes later when MSI-X is on */
-#define VIRTIO_LEGACY_CONFIG 0x14
+#define VIRTIO_LEGACY_CONFIG	  0x14
 #define VIRTIO_LEGACY_CONFIG_MSIX 0x18
-#define VIRTIO_LEGACY_PFN_SHIFT 12
+#define VIRTIO_LEGACY_PFN_SHIFT	  12
 
 /* Modern capability (PCI_CAP_ID_VNDR) layout and types */
-#define VIRTIO_CAP_CFG_TYPE 3
-#define VIRTIO_CAP_BAR 4
-#define VIRTIO_CAP_OFFSET 8
-#define VIRTIO_CAP_LENGTH 12
-#define VIRTIO_CAP_NOTIFY_MUL 16
+#define VIRTIO_CAP_CFG_TYPE	  3
+#define VIRTIO_CAP_BAR		  4
+#define VIRTIO_CAP_OFFSET	  8
+#define VIRTIO_CAP_LENGTH	  12
+#define VIRTIO_CAP_NOTIFY_MUL	  16
 #define VIRTIO_PCI_CAP_COMMON_CFG 1
 #define VIRTIO_PCI_CAP_NOTIFY_CFG 2
-#define VIRTIO_PCI_CAP_ISR_CFG 3
+#define VIRTIO_PCI_CAP_ISR_CFG	  3
 #define VIRTIO_PCI_CAP_DEVICE_CFG 4
 
 /* Modern common configuration */
 #define VIRTIO_COMMON_DFSELECT 0x00
-#define VIRTIO_COMMON_DF 0x04
+#define VIRTIO_COMMON_DF       0x04
 #define VIRTIO_COMMON_GFSELECT 0x08
-#define VIRTIO_COMMON_GF 0x0c
-#define VIRTIO_COMMON_STATUS 0x14
-#define VIRTIO_COMMON_CFGGEN 0x15
+#define VIRTIO_COMMON_GF       0x0c
+#define VIRTIO_COMMON_STATUS   0x14
+#define VIRTIO_COMMON_CFGGEN   0x15
 #define VIRTIO_COMMON_Q_SELECT 0x16
-#define VIRTIO_COMMON_Q_SIZE 0x18
+#define VIRTIO_COMMON_Q_SIZE   0x18
 #define VIRTIO_COMMON_Q_ENABLE 0x1c
-#define VIRTIO_COMMON_Q_NOFF 0x1e
-#define VIRTIO_COMMON_Q_DESC 0x20
-#define VIRTIO_COMMON_Q_AVAIL 0x28
-#define VIRTIO_COMMON_Q_USED 0x30
-#define VIRTIO_COMMON_LEN 0x38
+#define VIRTIO_COMMON_Q_NOFF   0x1e
+#define VIRTIO_COMMON_Q_DESC   0x20
+#define VIRTIO_COMMON_Q_AVAIL  0x28
+#define VIRTIO_COMMON_Q_USED   0x30
+#define VIRTIO_COMMON_LEN      0x38
 
 /** Capabilities looked at, at most (a looped list ends here) */
 #define VIRTIO_CAP_MAX 48

@@ -1,4 +1,4 @@
-/* Virtio split virtqueues: descriptor table, available and used rings, checked against a misbehaving device. */
+/* Virtio split virtqueues, checked against a misbehaving device. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +14,18 @@ static unsigned long vring_align(unsigned long x, unsigned long align)
 	return (x + align - 1) & ~(align - 1);
 }
 
+/** Where the used ring starts: after the descriptors and available ring */
+static unsigned long vring_used_offset(unsigned int num)
+{
+	return vring_align(sizeof(struct vring_desc) * num +
+				   sizeof(uint16_t) * (3 + num),
+			   VRING_LEGACY_ALIGN);
+}
+
 unsigned long vring_size(unsigned int num)
 {
-	unsigned long avail_end = sizeof(struct vring_desc) * num +
-				  sizeof(uint16_t) * (3 + num);
-
-	return vring_align(avail_end, VRING_LEGACY_ALIGN) +
-	       sizeof(uint16_t) * 3 + sizeof(struct vring_used_elem) * num;
+	return vring_used_offset(num) + sizeof(uint16_t) * 3 +
+	       sizeof(struct vring_used_elem) * num;
 }
 
 int virtq_alloc(struct virtqueue *vq, unsigned int index, unsigned int num)
@@ -43,10 +48,8 @@ int virtq_alloc(struct virtqueue *vq, unsigned int index, unsigned int num)
 	vq->desc = vq->mem;
 	vq->avail = (struct vring_avail *)((char *)vq->mem +
 					   sizeof(struct vring_desc) * num);
-	vq->used = (struct vring_used *)((char *)vq->mem +
-					 vring_align((unsigned long)((char *)&vq->avail->ring[num + 1] -
-								     (char *)vq->mem),
-						     VRING_LEGACY_ALIGN));
+	vq->used =
+		(struct vring_used *)((char *)vq->mem + vring_used_offset(num));
 	/* We poll: the device need never interrupt */
 	vq->avail->flags = cpu_to_le16(VRING_AVAIL_F_NO_INTERRUPT);
 	for (i = 0; i < num; i++)
@@ -82,9 +85,9 @@ int virtq_add(struct virtqueue *vq, const struct virtq_buf *bufs,
 		desc = &vq->desc[idx];
 		desc->addr = cpu_to_le64(virt_to_phys(bufs[i].data));
 		desc->len = cpu_to_le32(bufs[i].len);
-		desc->flags = cpu_to_le16(
-			((i + 1 < count) ? VRING_DESC_F_NEXT : 0) |
-			((i >= out) ? VRING_DESC_F_WRITE : 0));
+		desc->flags =
+			cpu_to_le16(((i + 1 < count) ? VRING_DESC_F_NEXT : 0) |
+				    ((i >= out) ? VRING_DESC_F_WRITE : 0));
 		idx = le16_to_cpu(desc->next) % vq->num;
 	}
 	vq->free_head = idx;

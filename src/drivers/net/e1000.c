@@ -1,4 +1,4 @@
-/* Intel 8254x / 82574 gigabit Ethernet (e1000): legacy descriptor rings, polled. */
+/* Intel 8254x / 82574 gigabit Ethernet (e1000), polled. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,59 +14,59 @@
 #include <keel/timer.h>
 
 /* Registers (offsets into BAR 0), from the 8254x and 82574 manuals */
-#define E1000_CTRL 0x0000
-#define E1000_CTRL_FD 0x00000001UL
-#define E1000_CTRL_LRST 0x00000008UL
-#define E1000_CTRL_ASDE 0x00000020UL
-#define E1000_CTRL_SLU 0x00000040UL
-#define E1000_CTRL_RST 0x04000000UL
-#define E1000_CTRL_PHY_RST 0x80000000UL
-#define E1000_STATUS 0x0008
-#define E1000_STATUS_LU 0x00000002UL
-#define E1000_EERD 0x0014
-#define E1000_ICR 0x00c0
-#define E1000_IMC 0x00d8
-#define E1000_RCTL 0x0100
-#define E1000_RCTL_EN 0x00000002UL
-#define E1000_RCTL_MPE 0x00000010UL
-#define E1000_RCTL_BAM 0x00008000UL
+#define E1000_CTRL	      0x0000
+#define E1000_CTRL_FD	      0x00000001UL
+#define E1000_CTRL_LRST	      0x00000008UL
+#define E1000_CTRL_ASDE	      0x00000020UL
+#define E1000_CTRL_SLU	      0x00000040UL
+#define E1000_CTRL_RST	      0x04000000UL
+#define E1000_CTRL_PHY_RST    0x80000000UL
+#define E1000_STATUS	      0x0008
+#define E1000_STATUS_LU	      0x00000002UL
+#define E1000_EERD	      0x0014
+#define E1000_ICR	      0x00c0
+#define E1000_IMC	      0x00d8
+#define E1000_RCTL	      0x0100
+#define E1000_RCTL_EN	      0x00000002UL
+#define E1000_RCTL_MPE	      0x00000010UL
+#define E1000_RCTL_BAM	      0x00008000UL
 #define E1000_RCTL_BSIZE_2048 0x00000000UL
-#define E1000_RCTL_SECRC 0x04000000UL
-#define E1000_TCTL 0x0400
-#define E1000_TCTL_EN 0x00000002UL
-#define E1000_TCTL_PSP 0x00000008UL
-#define E1000_TCTL_CT(n) ((uint32_t)(n) << 4)
-#define E1000_TCTL_COLD(n) ((uint32_t)(n) << 12)
-#define E1000_TCTL_RTLC 0x01000000UL
-#define E1000_TIPG 0x0410
+#define E1000_RCTL_SECRC      0x04000000UL
+#define E1000_TCTL	      0x0400
+#define E1000_TCTL_EN	      0x00000002UL
+#define E1000_TCTL_PSP	      0x00000008UL
+#define E1000_TCTL_CT(n)      ((uint32_t)(n) << 4)
+#define E1000_TCTL_COLD(n)    ((uint32_t)(n) << 12)
+#define E1000_TCTL_RTLC	      0x01000000UL
+#define E1000_TIPG	      0x0410
 /* IPGT 10, IPGR1 8, IPGR2 6: the recommended copper values */
 #define E1000_TIPG_DEFAULT (10UL | (8UL << 10) | (6UL << 20))
-#define E1000_RDBAL 0x2800
-#define E1000_RDBAH 0x2804
-#define E1000_RDLEN 0x2808
-#define E1000_RDH 0x2810
-#define E1000_RDT 0x2818
-#define E1000_RDTR 0x2820
-#define E1000_TDBAL 0x3800
-#define E1000_TDBAH 0x3804
-#define E1000_TDLEN 0x3808
-#define E1000_TDH 0x3810
-#define E1000_TDT 0x3818
-#define E1000_MTA 0x5200
-#define E1000_MTA_ENTRIES 128
-#define E1000_RAL0 0x5400
-#define E1000_RAH0 0x5404
-#define E1000_RAH_AV 0x80000000UL
+#define E1000_RDBAL	   0x2800
+#define E1000_RDBAH	   0x2804
+#define E1000_RDLEN	   0x2808
+#define E1000_RDH	   0x2810
+#define E1000_RDT	   0x2818
+#define E1000_RDTR	   0x2820
+#define E1000_TDBAL	   0x3800
+#define E1000_TDBAH	   0x3804
+#define E1000_TDLEN	   0x3808
+#define E1000_TDH	   0x3810
+#define E1000_TDT	   0x3818
+#define E1000_MTA	   0x5200
+#define E1000_MTA_ENTRIES  128
+#define E1000_RAL0	   0x5400
+#define E1000_RAH0	   0x5404
+#define E1000_RAH_AV	   0x80000000UL
 /* Bytes of register space the driver touches */
 #define E1000_REGS_LEN 0x6000
 
 /* EEPROM read register: two layouts */
-#define E1000_EERD_START 0x00000001UL
-#define E1000_EERD_DONE_8254X 0x00000010UL
+#define E1000_EERD_START	    0x00000001UL
+#define E1000_EERD_DONE_8254X	    0x00000010UL
 #define E1000_EERD_ADDR_SHIFT_8254X 8
-#define E1000_EERD_DONE_82574 0x00000002UL
+#define E1000_EERD_DONE_82574	    0x00000002UL
 #define E1000_EERD_ADDR_SHIFT_82574 2
-#define E1000_EERD_DATA_SHIFT 16
+#define E1000_EERD_DATA_SHIFT	    16
 
 /* Variant flags (pci_device_id.data) */
 #define E1000_EERD_82574 0x0001
@@ -80,7 +80,7 @@ struct e1000_rx_desc {
 	uint8_t errors;
 	uint16_t special;
 } __packed;
-#define E1000_RXD_STAT_DD 0x01
+#define E1000_RXD_STAT_DD  0x01
 #define E1000_RXD_STAT_EOP 0x02
 /* CE, SE, SEQ, CXE, RXE: the frame itself is bad (not checksum hints) */
 #define E1000_RXD_ERR_FRAME 0x97
@@ -95,14 +95,14 @@ struct e1000_tx_desc {
 	uint8_t css;
 	uint16_t special;
 } __packed;
-#define E1000_TXD_CMD_EOP 0x01
+#define E1000_TXD_CMD_EOP  0x01
 #define E1000_TXD_CMD_IFCS 0x02
-#define E1000_TXD_CMD_RS 0x08
-#define E1000_TXD_STAT_DD 0x01
+#define E1000_TXD_CMD_RS   0x08
+#define E1000_TXD_STAT_DD  0x01
 
 /* Ring sizes: lengths must be multiples of 128 bytes (8 descriptors) */
-#define E1000_NUM_RX 32
-#define E1000_NUM_TX 128
+#define E1000_NUM_RX	 32
+#define E1000_NUM_TX	 128
 #define E1000_RX_BUF_LEN 2048
 /** Longest frame one legacy transmit descriptor carries */
 #define E1000_TX_MAX_LEN 16288
@@ -123,6 +123,8 @@ struct e1000_nic {
 	/* Free-running indices: producer (given to hardware), consumer */
 	unsigned int rx_prod;
 	unsigned int rx_cons;
+	/** Inside a frame that spilled over several buffers: drop to its end */
+	int rx_discard;
 	struct e1000_tx_desc *tx;
 	struct io_buffer *tx_iob[E1000_NUM_TX];
 	unsigned int tx_prod;
@@ -155,8 +157,8 @@ static int e1000_reset(struct e1000_nic *nic)
 	e1000_write(nic, E1000_TCTL, 0);
 	/* Let any DMA in flight finish before pulling the rug */
 	mdelay(2);
-	e1000_write(nic, E1000_CTRL, e1000_read(nic, E1000_CTRL) |
-					     E1000_CTRL_RST);
+	e1000_write(nic, E1000_CTRL,
+		    e1000_read(nic, E1000_CTRL) | E1000_CTRL_RST);
 	/* The manual asks for a pause before the next register access */
 	mdelay(1);
 	for (i = 0; i < E1000_RESET_STEPS; i++) {
@@ -183,15 +185,15 @@ static int e1000_eeprom_read(struct e1000_nic *nic, unsigned int word,
 			     uint16_t *value)
 {
 	int layout_82574 = nic->flags & E1000_EERD_82574;
-	uint32_t done = layout_82574 ? E1000_EERD_DONE_82574
-				     : E1000_EERD_DONE_8254X;
+	uint32_t done =
+		layout_82574 ? E1000_EERD_DONE_82574 : E1000_EERD_DONE_8254X;
 	unsigned int shift = layout_82574 ? E1000_EERD_ADDR_SHIFT_82574
 					  : E1000_EERD_ADDR_SHIFT_8254X;
 	uint32_t eerd;
 	unsigned int i;
 
-	e1000_write(nic, E1000_EERD, ((uint32_t)word << shift) |
-					     E1000_EERD_START);
+	e1000_write(nic, E1000_EERD,
+		    ((uint32_t)word << shift) | E1000_EERD_START);
 	for (i = 0; i < E1000_EERD_STEPS; i++) {
 		eerd = e1000_read(nic, E1000_EERD);
 		if (eerd & done) {
@@ -316,6 +318,7 @@ static int e1000_setup_rings(struct e1000_nic *nic)
 	memset(nic->rx, 0, rx_len);
 	memset(nic->tx, 0, tx_len);
 	nic->rx_prod = nic->rx_cons = 0;
+	nic->rx_discard = 0;
 	nic->tx_prod = nic->tx_cons = 0;
 	rx_phys = virt_to_phys(nic->rx);
 	tx_phys = virt_to_phys(nic->tx);
@@ -354,15 +357,13 @@ static int e1000_open(struct net_device *netdev)
 		rc = -ENOMEM;
 		goto err_rx;
 	}
-	e1000_write(nic, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP |
-					     E1000_TCTL_CT(0x0f) |
-					     E1000_TCTL_COLD(0x40) |
-					     E1000_TCTL_RTLC);
+	e1000_write(nic, E1000_TCTL,
+		    E1000_TCTL_EN | E1000_TCTL_PSP | E1000_TCTL_CT(0x0f) |
+			    E1000_TCTL_COLD(0x40) | E1000_TCTL_RTLC);
 	/* Unicast to us, broadcast, and every multicast (no filter API) */
-	e1000_write(nic, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM |
-					     E1000_RCTL_MPE |
-					     E1000_RCTL_BSIZE_2048 |
-					     E1000_RCTL_SECRC);
+	e1000_write(nic, E1000_RCTL,
+		    E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_MPE |
+			    E1000_RCTL_BSIZE_2048 | E1000_RCTL_SECRC);
 	e1000_write(nic, E1000_CTRL,
 		    (e1000_read(nic, E1000_CTRL) &
 		     ~(E1000_CTRL_LRST | E1000_CTRL_PHY_RST)) |
@@ -452,8 +453,14 @@ static void e1000_poll_rx(struct net_device *netdev)
 		nic->rx_cons++;
 		if (!iobuf)
 			continue;
-		if ((desc->errors & E1000_RXD_ERR_FRAME) ||
-		    !(desc->status & E1000_RXD_STAT_EOP) || len < ETH_HLEN ||
+		/* A frame longer than one buffer (none should be) is dropped
+		 * whole, not passed up piece by piece */
+		if (nic->rx_discard || !(desc->status & E1000_RXD_STAT_EOP)) {
+			nic->rx_discard = !(desc->status & E1000_RXD_STAT_EOP);
+			netdev_rx_err(netdev, iobuf, -EMSGSIZE);
+			continue;
+		}
+		if ((desc->errors & E1000_RXD_ERR_FRAME) || len < ETH_HLEN ||
 		    len > E1000_RX_BUF_LEN) {
 			netdev_rx_err(netdev, iobuf, -EIO);
 			continue;

@@ -1,4 +1,4 @@
-/* Realtek RTL8139 Fast Ethernet: receive ring buffer and four transmit slots, polled. */
+/* Realtek RTL8139 Fast Ethernet, polled. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,43 +14,43 @@
 #include <keel/timer.h>
 
 /* Registers (I/O BAR 0), from the RTL8139 datasheet */
-#define RTL_IDR0 0x00
-#define RTL_MAR0 0x08
-#define RTL_TSD0 0x10
-#define RTL_TSD_OWN 0x00002000UL
-#define RTL_TSD_TUN 0x00004000UL
-#define RTL_TSD_TOK 0x00008000UL
+#define RTL_IDR0     0x00
+#define RTL_MAR0     0x08
+#define RTL_TSD0     0x10
+#define RTL_TSD_OWN  0x00002000UL
+#define RTL_TSD_TUN  0x00004000UL
+#define RTL_TSD_TOK  0x00008000UL
 #define RTL_TSD_TABT 0x40000000UL
 /* Early transmit threshold: 256 bytes, in units of 32 */
 #define RTL_TSD_ERTXTH (8UL << 16)
-#define RTL_TSAD0 0x20
-#define RTL_RBSTART 0x30
-#define RTL_CR 0x37
-#define RTL_CR_BUFE 0x01
-#define RTL_CR_TE 0x04
-#define RTL_CR_RE 0x08
-#define RTL_CR_RST 0x10
-#define RTL_CAPR 0x38
-#define RTL_IMR 0x3c
-#define RTL_ISR 0x3e
-#define RTL_TCR 0x40
+#define RTL_TSAD0      0x20
+#define RTL_RBSTART    0x30
+#define RTL_CR	       0x37
+#define RTL_CR_BUFE    0x01
+#define RTL_CR_TE      0x04
+#define RTL_CR_RE      0x08
+#define RTL_CR_RST     0x10
+#define RTL_CAPR       0x38
+#define RTL_IMR	       0x3c
+#define RTL_ISR	       0x3e
+#define RTL_TCR	       0x40
 /* Normal interframe gap, 1024-byte DMA bursts */
-#define RTL_TCR_DEFAULT ((3UL << 24) | (6UL << 8))
-#define RTL_RCR 0x44
-#define RTL_RCR_APM 0x00000002UL
-#define RTL_RCR_AM 0x00000004UL
-#define RTL_RCR_AB 0x00000008UL
-#define RTL_RCR_WRAP 0x00000080UL
+#define RTL_TCR_DEFAULT		((3UL << 24) | (6UL << 8))
+#define RTL_RCR			0x44
+#define RTL_RCR_APM		0x00000002UL
+#define RTL_RCR_AM		0x00000004UL
+#define RTL_RCR_AB		0x00000008UL
+#define RTL_RCR_WRAP		0x00000080UL
 #define RTL_RCR_MXDMA_UNLIMITED (7UL << 8)
-#define RTL_RCR_RBLEN_8K (0UL << 11)
-#define RTL_RCR_RXFTH_NONE (7UL << 13)
-#define RTL_MPC 0x4c
-#define RTL_9346CR 0x50
-#define RTL_9346CR_UNLOCK 0xc0
-#define RTL_CONFIG1 0x52
-#define RTL_MSR 0x58
-#define RTL_MSR_LINKB 0x04
-#define RTL_REGS_LEN 0x80
+#define RTL_RCR_RBLEN_8K	(0UL << 11)
+#define RTL_RCR_RXFTH_NONE	(7UL << 13)
+#define RTL_MPC			0x4c
+#define RTL_9346CR		0x50
+#define RTL_9346CR_UNLOCK	0xc0
+#define RTL_CONFIG1		0x52
+#define RTL_MSR			0x58
+#define RTL_MSR_LINKB		0x04
+#define RTL_REGS_LEN		0x80
 
 /* Receive packet header status bits */
 #define RTL_RX_ROK 0x0001
@@ -58,13 +58,13 @@
 
 /** Receive ring: 8 KiB, plus room for a frame written past the end (WRAP) */
 #define RTL_RX_RING_LEN 8192
-#define RTL_RX_BUF_LEN (RTL_RX_RING_LEN + 16 + ETH_FRAME_LEN + 8)
-#define RTL_NUM_TX 4
+#define RTL_RX_BUF_LEN	(RTL_RX_RING_LEN + 16 + ETH_FRAME_LEN + 8)
+#define RTL_NUM_TX	4
 /** Transmit bounce buffers: slots need 4-byte aligned, padded frames */
 #define RTL_TX_BUF_LEN 1536
 /** Frames accepted but not yet in a hardware slot (the stack's maximum) */
-#define RTL_TX_FIFO 64
-#define RTL_RESET_STEPS 1000
+#define RTL_TX_FIFO	 64
+#define RTL_RESET_STEPS	 1000
 #define RTL_LINK_POLL_MS 100
 /** Frames read per poll */
 #define RTL_RX_BUDGET 64
@@ -176,8 +176,7 @@ static int rtl8139_open(struct net_device *netdev)
 	/* The chip takes 32-bit DMA addresses only */
 	if ((uint64_t)virt_to_phys(nic->rx_ring) + RTL_RX_BUF_LEN >
 		    0xffffffffULL ||
-	    (uint64_t)virt_to_phys(nic->tx_buf) +
-			    RTL_NUM_TX * RTL_TX_BUF_LEN >
+	    (uint64_t)virt_to_phys(nic->tx_buf) + RTL_NUM_TX * RTL_TX_BUF_LEN >
 		    0xffffffffULL) {
 		rtl8139_free(nic);
 		return errctx(-ENOMEM, "rtl8139 needs memory below 4 GiB");
@@ -195,9 +194,10 @@ static int rtl8139_open(struct net_device *netdev)
 		rtl_outb(nic, RTL_MAR0 + i, 0xff);
 	rtl_outl(nic, RTL_RBSTART, (uint32_t)virt_to_phys(nic->rx_ring));
 	rtl_outb(nic, RTL_CR, RTL_CR_TE | RTL_CR_RE);
-	rtl_outl(nic, RTL_RCR, RTL_RCR_APM | RTL_RCR_AM | RTL_RCR_AB |
-				       RTL_RCR_WRAP | RTL_RCR_MXDMA_UNLIMITED |
-				       RTL_RCR_RBLEN_8K | RTL_RCR_RXFTH_NONE);
+	rtl_outl(nic, RTL_RCR,
+		 RTL_RCR_APM | RTL_RCR_AM | RTL_RCR_AB | RTL_RCR_WRAP |
+			 RTL_RCR_MXDMA_UNLIMITED | RTL_RCR_RBLEN_8K |
+			 RTL_RCR_RXFTH_NONE);
 	rtl_outl(nic, RTL_TCR, RTL_TCR_DEFAULT);
 	rtl_outw(nic, RTL_CAPR, (uint16_t)(0 - 16));
 	rtl_outl(nic, RTL_MPC, 0);
@@ -318,8 +318,9 @@ static void rtl8139_poll_rx(struct net_device *netdev)
 		    len < ETH_HLEN + 4 || len > ETH_FRAME_LEN + 8) {
 			netdev->rx_stats.bad++;
 			netdev_link_err(netdev,
-					errctx(-EIO, "rtl8139 %s: bad receive "
-						     "header, resetting",
+					errctx(-EIO,
+					       "rtl8139 %s: bad receive "
+					       "header, resetting",
 					       nic->pci->busloc));
 			rtl8139_restart(netdev);
 			return;

@@ -1,4 +1,4 @@
-/* Virtio network device (legacy and virtio 1.0), polled, one receive and one transmit queue. */
+/* Virtio network device (legacy and virtio 1.0), polled. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +14,12 @@
 #include <keel/virtio.h>
 
 /* Feature bits */
-#define VIRTIO_NET_F_MAC 5
+#define VIRTIO_NET_F_MAC    5
 #define VIRTIO_NET_F_STATUS 16
 /* Device configuration */
-#define VIRTIO_NET_CONFIG_MAC 0
+#define VIRTIO_NET_CONFIG_MAC	 0
 #define VIRTIO_NET_CONFIG_STATUS 6
-#define VIRTIO_NET_S_LINK_UP 0x0001
+#define VIRTIO_NET_S_LINK_UP	 0x0001
 
 /* Queues */
 #define VIRTNET_RXQ 0
@@ -90,14 +90,16 @@ static void virtnet_check_link(struct net_device *netdev)
 	virtio_pci_isr(&nic->vdev);
 	if (nic->vdev.modern &&
 	    (virtio_pci_get_status(&nic->vdev) & VIRTIO_STATUS_NEEDS_RESET)) {
-		netdev_link_err(netdev, errctx(-EIO, "virtio-net %s needs a "
-						     "reset",
+		netdev_link_err(netdev, errctx(-EIO,
+					       "virtio-net %s needs a "
+					       "reset",
 					       nic->vdev.pci->busloc));
 		return;
 	}
 	if (nic->rxq.broken || nic->txq.broken) {
-		netdev_link_err(netdev, errctx(-EIO, "virtio-net %s returned a "
-						     "bad buffer",
+		netdev_link_err(netdev, errctx(-EIO,
+					       "virtio-net %s returned a "
+					       "bad buffer",
 					       nic->vdev.pci->busloc));
 		return;
 	}
@@ -128,13 +130,14 @@ static void virtnet_free_queues(struct virtnet_nic *nic)
 static int virtnet_negotiate(struct virtnet_nic *nic)
 {
 	uint64_t offered = virtio_pci_features(&nic->vdev);
-	uint64_t wanted = (1ULL << VIRTIO_NET_F_MAC) |
-			  (1ULL << VIRTIO_NET_F_STATUS);
+	uint64_t wanted =
+		(1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS);
 
 	if (nic->vdev.modern) {
 		if (!(offered & (1ULL << VIRTIO_F_VERSION_1)))
-			return errctx(-ENOTSUP, "virtio-net %s lacks "
-						"VIRTIO_F_VERSION_1",
+			return errctx(-ENOTSUP,
+				      "virtio-net %s lacks "
+				      "VIRTIO_F_VERSION_1",
 				      nic->vdev.pci->busloc);
 		wanted |= 1ULL << VIRTIO_F_VERSION_1;
 	}
@@ -153,8 +156,8 @@ static int virtnet_open(struct net_device *netdev)
 	int rc;
 
 	virtio_pci_reset(&nic->vdev);
-	virtio_pci_add_status(&nic->vdev, VIRTIO_STATUS_ACKNOWLEDGE |
-						  VIRTIO_STATUS_DRIVER);
+	virtio_pci_add_status(&nic->vdev,
+			      VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	if ((rc = virtnet_negotiate(nic)) != 0)
 		goto err_features;
 	if ((rc = virtio_pci_setup_queue(&nic->vdev, &nic->rxq, VIRTNET_RXQ,
@@ -301,8 +304,8 @@ static int virtnet_probe(struct pci_device *pci)
 	nic->rx_hdr = nic->tx_hdr + VIRTNET_HDR_LEN_MODERN;
 	pci_enable_device(pci);
 	virtio_pci_reset(&nic->vdev);
-	virtio_pci_add_status(&nic->vdev, VIRTIO_STATUS_ACKNOWLEDGE |
-						  VIRTIO_STATUS_DRIVER);
+	virtio_pci_add_status(&nic->vdev,
+			      VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	virtnet_read_mac(nic, netdev->hw_addr);
 	virtio_pci_reset(&nic->vdev);
 	DBG("virtio-net %s: %s transport\n", pci->busloc,

@@ -119,6 +119,8 @@ static int if_ready(struct net_device *netdev, unsigned long timeout_ms)
 		printf("%s: Could not open: %s\n", netdev->name, strerror(rc));
 		return rc;
 	}
+	/* netX is the device being configured, even one opened earlier */
+	settings_set_netx_alias(netdev->name);
 	if (netdev_link_ok(netdev))
 		return 0;
 	printf("Waiting for link-up on %s...", netdev->name);

@@ -52,6 +52,7 @@ static int exit_exec(int argc, char **argv)
 		return rc;
 	}
 	shell_stop(SHELL_STOP_COMMAND_SEQUENCE);
+	exit_requested = 1;
 	return (int)status;
 }
 

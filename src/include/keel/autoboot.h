@@ -11,6 +11,14 @@
  */
 int autoboot(void);
 
+/**
+ * Open every network device before the Ctrl-B banner, so that links come
+ * up (and NICs finish starting) while it waits rather than after it.
+ * autoboot() treats these devices as found closed: one that fails is
+ * closed again. The default does nothing.
+ */
+void autoboot_prepare(void);
+
 /** Milliseconds to offer the Ctrl-B shell at start-up (config.c) */
 extern const unsigned long banner_timeout_ms;
 /** True to fall back to the shell when booting fails (config.c) */

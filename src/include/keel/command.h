@@ -49,6 +49,13 @@ extern int last_errno;
 /* Shell stop states, as raised by goto and exit */
 #define SHELL_STOP_COMMAND 1	      /* stop the rest of this line (goto) */
 #define SHELL_STOP_COMMAND_SEQUENCE 2 /* stop this script or shell (exit) */
+
+/**
+ * Set by the exit command: the user asked to leave, so the top-level flow
+ * returns to the platform (BIOS: next boot device; EFI: boot manager)
+ * instead of opening the shell after a script.
+ */
+extern int exit_requested;
 /** Ask the running line, script or shell to stop */
 void shell_stop(int stop);
 /**

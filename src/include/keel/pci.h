@@ -1,4 +1,4 @@
-/* PCI: configuration space access, BARs, capabilities, and the PCI driver table. */
+/* PCI: configuration access, BARs, capabilities, the driver table. */
 #ifndef KEEL_PCI_H
 #define KEEL_PCI_H
 #include <stdint.h>
@@ -13,58 +13,58 @@ struct net_device;
  * (a segment, always 0 here, would sit in bits 16..31).
  */
 #define PCI_BUSDEVFN(bus, dev, fn)                                             \
-	((((uint32_t)(bus)&0xff) << 8) | (((uint32_t)(dev)&0x1f) << 3) |      \
+	((((uint32_t)(bus)&0xff) << 8) | (((uint32_t)(dev)&0x1f) << 3) |       \
 	 ((uint32_t)(fn)&0x7))
-#define PCI_BUS(busdevfn) (((busdevfn) >> 8) & 0xff)
+#define PCI_BUS(busdevfn)  (((busdevfn) >> 8) & 0xff)
 #define PCI_SLOT(busdevfn) (((busdevfn) >> 3) & 0x1f)
 #define PCI_FUNC(busdevfn) ((busdevfn)&0x7)
 
 /* Configuration header (type 0 and the fields type 1 shares) */
-#define PCI_VENDOR_ID 0x00
-#define PCI_DEVICE_ID 0x02
-#define PCI_COMMAND 0x04
-#define PCI_COMMAND_IO 0x0001
-#define PCI_COMMAND_MEM 0x0002
-#define PCI_COMMAND_MASTER 0x0004
-#define PCI_COMMAND_INTX_DISABLE 0x0400
-#define PCI_STATUS 0x06
-#define PCI_STATUS_CAP_LIST 0x0010
-#define PCI_REVISION 0x08
-#define PCI_CLASS_PROG 0x09
-#define PCI_CLASS_DEVICE 0x0a
-#define PCI_LATENCY_TIMER 0x0d
-#define PCI_HEADER_TYPE 0x0e
-#define PCI_HEADER_TYPE_MASK 0x7f
-#define PCI_HEADER_TYPE_NORMAL 0x00
-#define PCI_HEADER_TYPE_BRIDGE 0x01
-#define PCI_HEADER_TYPE_MULTI 0x80
-#define PCI_BASE_ADDRESS_0 0x10
-#define PCI_BASE_ADDRESS(n) (PCI_BASE_ADDRESS_0 + 4 * (n))
-#define PCI_NUM_BARS 6
-#define PCI_BASE_ADDRESS_SPACE_IO 0x01
-#define PCI_BASE_ADDRESS_MEM_TYPE_64 0x04
+#define PCI_VENDOR_ID		       0x00
+#define PCI_DEVICE_ID		       0x02
+#define PCI_COMMAND		       0x04
+#define PCI_COMMAND_IO		       0x0001
+#define PCI_COMMAND_MEM		       0x0002
+#define PCI_COMMAND_MASTER	       0x0004
+#define PCI_COMMAND_INTX_DISABLE       0x0400
+#define PCI_STATUS		       0x06
+#define PCI_STATUS_CAP_LIST	       0x0010
+#define PCI_REVISION		       0x08
+#define PCI_CLASS_PROG		       0x09
+#define PCI_CLASS_DEVICE	       0x0a
+#define PCI_LATENCY_TIMER	       0x0d
+#define PCI_HEADER_TYPE		       0x0e
+#define PCI_HEADER_TYPE_MASK	       0x7f
+#define PCI_HEADER_TYPE_NORMAL	       0x00
+#define PCI_HEADER_TYPE_BRIDGE	       0x01
+#define PCI_HEADER_TYPE_MULTI	       0x80
+#define PCI_BASE_ADDRESS_0	       0x10
+#define PCI_BASE_ADDRESS(n)	       (PCI_BASE_ADDRESS_0 + 4 * (n))
+#define PCI_NUM_BARS		       6
+#define PCI_BASE_ADDRESS_SPACE_IO      0x01
+#define PCI_BASE_ADDRESS_MEM_TYPE_64   0x04
 #define PCI_BASE_ADDRESS_MEM_TYPE_MASK 0x06
-#define PCI_BASE_ADDRESS_IO_MASK 0xfffffffcUL
-#define PCI_BASE_ADDRESS_MEM_MASK 0xfffffff0UL
-#define PCI_SUBSYSTEM_VENDOR_ID 0x2c
-#define PCI_SUBSYSTEM_ID 0x2e
-#define PCI_CAPABILITY_LIST 0x34
-#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_BASE_ADDRESS_IO_MASK       0xfffffffcUL
+#define PCI_BASE_ADDRESS_MEM_MASK      0xfffffff0UL
+#define PCI_SUBSYSTEM_VENDOR_ID	       0x2c
+#define PCI_SUBSYSTEM_ID	       0x2e
+#define PCI_CAPABILITY_LIST	       0x34
+#define PCI_INTERRUPT_LINE	       0x3c
 /* Type 1 (bridge) header */
-#define PCI_PRIMARY_BUS 0x18
-#define PCI_SECONDARY_BUS 0x19
+#define PCI_PRIMARY_BUS	    0x18
+#define PCI_SECONDARY_BUS   0x19
 #define PCI_SUBORDINATE_BUS 0x1a
 
 /* Capability IDs */
-#define PCI_CAP_ID_PM 0x01
-#define PCI_CAP_ID_MSI 0x05
+#define PCI_CAP_ID_PM	0x01
+#define PCI_CAP_ID_MSI	0x05
 #define PCI_CAP_ID_VNDR 0x09
-#define PCI_CAP_ID_EXP 0x10
+#define PCI_CAP_ID_EXP	0x10
 #define PCI_CAP_ID_MSIX 0x11
 /* Offsets within a capability */
-#define PCI_CAP_LIST_ID 0
-#define PCI_CAP_LIST_NEXT 1
-#define PCI_MSIX_FLAGS 2
+#define PCI_CAP_LIST_ID	      0
+#define PCI_CAP_LIST_NEXT     1
+#define PCI_MSIX_FLAGS	      2
 #define PCI_MSIX_FLAGS_ENABLE 0x8000
 
 /* ------------------------------------------------------------------------
@@ -140,7 +140,7 @@ struct pci_driver {
 	/** Unbind: quiesce the hardware and free everything probe made */
 	void (*remove)(struct pci_device *pci);
 };
-#define PCI_DRIVERS __table(struct pci_driver, "pci_drivers")
+#define PCI_DRIVERS  __table(struct pci_driver, "pci_drivers")
 #define __pci_driver __table_entry(PCI_DRIVERS, 01)
 
 /**
@@ -164,8 +164,10 @@ struct pci_owner {
 
 /** Declare a driver's ID table entry */
 #define PCI_ID(_vendor, _device, _name, _data)                                 \
-	{ .vendor = (_vendor), .device = (_device), .name = (_name),          \
-	  .data = (_data) }
+	{                                                                      \
+		.vendor = (_vendor), .device = (_device), .name = (_name),     \
+		.data = (_data)                                                \
+	}
 
 /**
  * Restrict probing to one function. A platform that was loaded from a

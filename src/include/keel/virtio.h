@@ -1,4 +1,4 @@
-/* Virtio over PCI: split virtqueues and the legacy (0.9.5) and modern (1.0) PCI transports. */
+/* Virtio over PCI: split virtqueues, legacy and modern transports. */
 #ifndef KEEL_VIRTIO_H
 #define KEEL_VIRTIO_H
 #include <stdint.h>
@@ -7,11 +7,11 @@ struct pci_device;
 
 /* Device status bits */
 #define VIRTIO_STATUS_ACKNOWLEDGE 0x01
-#define VIRTIO_STATUS_DRIVER 0x02
-#define VIRTIO_STATUS_DRIVER_OK 0x04
+#define VIRTIO_STATUS_DRIVER	  0x02
+#define VIRTIO_STATUS_DRIVER_OK	  0x04
 #define VIRTIO_STATUS_FEATURES_OK 0x08
 #define VIRTIO_STATUS_NEEDS_RESET 0x40
-#define VIRTIO_STATUS_FAILED 0x80
+#define VIRTIO_STATUS_FAILED	  0x80
 
 /* Transport feature bits */
 #define VIRTIO_F_VERSION_1 32
@@ -27,7 +27,7 @@ struct vring_desc {
 	uint16_t flags;
 	uint16_t next;
 } __packed;
-#define VRING_DESC_F_NEXT 0x0001
+#define VRING_DESC_F_NEXT  0x0001
 #define VRING_DESC_F_WRITE 0x0002
 
 struct vring_avail {

@@ -1,6 +1,7 @@
 /* The transition layer: real-mode calls from 32-bit C through a base-memory trampoline. */
 #include <string.h>
 #include <keel/io.h>
+#include <x86/asmcall.h>
 #include <x86/realmode.h>
 
 /** The trampoline block's header, at its offset 0 (see rmthunk.S) */
@@ -29,8 +30,8 @@ struct rm_tramp {
 
 extern char rm_text_start[], rm_text_end[];
 extern void rm_pm_return(void);
-extern uint16_t rm_thunk(uint16_t sp);
-extern void rm_load_gdt(void *desc);
+extern __asmcall uint16_t rm_thunk(uint16_t sp);
+extern __asmcall void rm_load_gdt(void *desc);
 
 uint16_t rm_seg;
 /** KiB taken from base memory, and the free-memory word we saw then */

@@ -3,15 +3,17 @@
 #include <keel/io.h>
 #include <keel/main.h>
 #include <keel/reboot.h>
+#include <x86/asmcall.h>
 #include <x86/bios.h>
 #include <x86/realmode.h>
 
 extern char _image_start[], _edata[], _end[];
 extern const uint32_t x86_payload_fixlen;
 extern char x86_stack_top[];
-extern void x86_continue(void *stack, void (*fn)(void))
+extern __asmcall void x86_continue(void *stack, void (*fn)(void))
 	__attribute__((noreturn));
-void x86_phase1(struct prefix_info *info) __attribute__((noreturn));
+__asmcall void x86_phase1(struct prefix_info *info)
+	__attribute__((noreturn));
 
 struct prefix_info x86_prefix;
 uintptr_t x86_image_start;
@@ -44,7 +46,7 @@ static void x86_apply_fixups(uint8_t *image, const uint8_t *table,
 static void x86_phase2(void);
 
 /** Running at the link address: read the memory map and move up */
-void x86_phase1(struct prefix_info *info)
+__asmcall void x86_phase1(struct prefix_info *info)
 {
 	size_t len = (size_t)(_end - _image_start);
 	struct e820_range avoid[3];

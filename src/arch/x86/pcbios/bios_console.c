@@ -3,6 +3,7 @@
 #include <keel/console.h>
 #include <keel/init.h>
 #include <keel/io.h>
+#include <keel/timer.h>
 #include <x86/bios.h>
 #include <x86/realmode.h>
 
@@ -137,6 +138,30 @@ static const struct {
 static char bios_pending[6];
 static unsigned int bios_npending;
 
+/**
+ * INT 16h is asked at most this often (ms) while no key comes. Every call
+ * is a round trip to real mode, and the wait loops of downloads and DHCP
+ * ask for Ctrl-C on every turn: under emulation these trips took an
+ * eighth of the time of a download. A key typed waits at most this long.
+ */
+#define BIOS_KEY_POLL_MS 10
+
+/** When INT 16h was last asked, and whether it had a key then */
+static unsigned long bios_key_asked;
+static int bios_key_seen;
+
+/** True if it is time to ask INT 16h again */
+static int bios_key_due(void)
+{
+	unsigned long now = currticks();
+
+	if (!bios_key_seen &&
+	    now - bios_key_asked < BIOS_KEY_POLL_MS * TICKS_PER_MS)
+		return 0;
+	bios_key_asked = now;
+	return 1;
+}
+
 static int bios_getchar(void)
 {
 	struct rm_regs regs;
@@ -149,10 +174,13 @@ static int bios_getchar(void)
 		memmove(bios_pending, bios_pending + 1, --bios_npending);
 		return c;
 	}
+	if (!bios_key_due())
+		return -1;
 	memset(&regs, 0, sizeof(regs));
 	regs.eax = 0x0100;
 	rm_int(0x16, &regs);
-	if (regs.flags & RM_ZF)
+	bios_key_seen = !(regs.flags & RM_ZF);
+	if (!bios_key_seen)
 		return -1;
 	memset(&regs, 0, sizeof(regs));
 	rm_int(0x16, &regs);

@@ -48,6 +48,9 @@ static void bios_memory_init(void)
 		end = start + e820_map[i].len;
 		if (start < 0x100000)
 			start = 0x100000;
+		/* Leave [1 MiB, 16 MiB) to NBPs, if 16 MiB remain above */
+		if (start < BIOS_HEAP_FLOOR && end >= BIOS_HEAP_FLOOR + (16 << 20))
+			start = BIOS_HEAP_FLOOR;
 		if (end > HEAP_TOP)
 			end = HEAP_TOP;
 		if (end > start)

@@ -19,9 +19,10 @@ void platform_exit(int status)
 	switch (x86_prefix.type) {
 	case PREFIX_TYPE_PXE:
 	case PREFIX_TYPE_KPXE:
-	case PREFIX_TYPE_ROM:
-		/* RETF on the caller's stack: the PXE ROM or the BIOS's BEV
-		 * call then tries the next boot device. AX=0: success. */
+		/* RETF on the caller's stack: the PXE ROM then tries the next
+		 * boot device. AX=0: success. (Not for an option ROM's BEV:
+		 * SeaBIOS keeps the context it would return to in high RAM,
+		 * which Keel has used; INT 18h starts its next try afresh.) */
 		ret = real_to_virt(x86_prefix.ret_ss, x86_prefix.ret_sp);
 		regs.eax = status ? 1 : 0;
 		rm_jump(ret[1], ret[0], x86_prefix.ret_ss,

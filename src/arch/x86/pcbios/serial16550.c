@@ -67,7 +67,8 @@ static void serial_init(void)
 	outb(1, COM1 + 0); /* divisor 1: 115200 baud */
 	outb(0, COM1 + 1);
 	outb(UART_LCR_8N1, COM1 + UART_LCR);
-	outb(0x07, COM1 + UART_FCR); /* FIFOs on and cleared */
+	/* FIFOs on; only the transmit FIFO is cleared, not keys typed early */
+	outb(0x05, COM1 + UART_FCR);
 	outb(0x03, COM1 + UART_MCR); /* DTR, RTS */
 	serial_present = 1;
 }

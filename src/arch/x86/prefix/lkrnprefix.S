@@ -82,14 +82,14 @@ setup_entry:
 	movl %eax, info + PI_INITRD
 	movl ramdisk_size, %eax
 	movl %eax, info + PI_INITRD_LEN
-	/* A loader that put the payload elsewhere: copy it into place */
+	/* The compressed payload is where the loader put it (code32_start);
+	 * it is unpacked above itself, in the memory init_size asked for */
 	movl code32_start, %ebx
-	xorl %ecx, %ecx
-	cmpl $0x100000, %ebx
-	je 2f
 	movl syssize, %ecx
 	shll $4, %ecx
-2:	jmp prefix_enter_pm
+	leal 4095(%ebx,%ecx), %edi
+	andl $~4095, %edi
+	jmp prefix_enter_pm
 
 	.balign 4
 info:

@@ -22,3 +22,6 @@
 /* Where every payload runs first: its link address */
 #define PAYLOAD_BASE 0x100000
 
+
+/* Offset of run_len in struct kz_header (unkz.h) */
+#define KZ_RUN_LEN 20

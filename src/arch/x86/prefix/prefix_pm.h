@@ -1,10 +1,18 @@
-/* Shared by every real-mode prefix: enter flat 32-bit mode and start the payload. */
+/* Shared by every real-mode prefix: enter flat 32-bit mode, decompress the payload, start it. */
 
 /*
- * prefix_enter_pm: never returns. Real mode, %cs = %ds = the prefix's
- * segment, labels are offsets in it. In: %ebp = linear address of the
- * struct prefix_info, %ebx = linear address of the payload, %ecx = bytes
- * to copy to PAYLOAD_BASE (0 if the payload is there already).
+ * prefix_enter_pm: never returns. Real mode, %cs = the prefix's segment,
+ * labels are offsets in it. It writes nothing into its own segment (an
+ * option ROM's may be read-only) and leaves the real-mode stack alone.
+ *
+ * In:	%ebp = linear address of the struct prefix_info
+ *	%ebx = linear address of the compressed payload (struct kz_header)
+ *	%ecx = bytes readable there
+ *	%edi = where the payload runs (linear), or 0 for PAYLOAD_BASE
+ *
+ * The payload is decompressed to %edi; its fixups are applied if that is
+ * not its link address. kz_unpack()'s work space and this code's stack
+ * lie in the run_len bytes from %edi, above the payload's own memory.
  */
 	.code16
 prefix_enter_pm:
@@ -22,13 +30,21 @@ prefix_enter_pm:
 	xorl %eax, %eax
 	movw %cs, %ax
 	shll $4, %eax
-	addl %eax, prefix_gdt_desc + 2
-	addl %eax, prefix_pm_vec
-	lgdtl prefix_gdt_desc
+	movl %eax, %esi		/* the prefix's linear base, for later */
+	/* The GDT descriptor and the far return into 32-bit code, both built
+	 * on the stack */
+	addl $prefix_gdt, %eax
+	pushl %eax
+	pushw $0x1f
+	movzwl %sp, %eax
+	lgdtl %ss:(%eax)
+	pushl $0x10
+	leal prefix_pm32(%esi), %eax
+	pushl %eax
 	movl %cr0, %eax
 	orb $1, %al
 	movl %eax, %cr0
-	ljmpl *prefix_pm_vec
+	lretl
 
 	.code32
 prefix_pm32:
@@ -38,13 +54,35 @@ prefix_pm32:
 	movw %ax, %fs
 	movw %ax, %gs
 	movw %ax, %ss
+	testl %edi, %edi
+	jnz 1f
 	movl $PAYLOAD_BASE, %edi
-	movl %ebx, %esi
-	rep movsb
+1:	movl %edi, %esp
+	addl KZ_RUN_LEN(%ebx), %esp
+	andl $~15, %esp
+	pushl $PAYLOAD_BASE
+	pushl %edi
+	pushl %ecx
+	pushl %ebx
+	call kz_unpack
+	testl %eax, %eax
+	jnz 2f
 	movl %ebp, %esi
-	movl $PAYLOAD_BASE, %eax
-	jmp *%eax
+	jmp *%edi
+	/* A damaged image: say so on the first serial port, and stop */
+2:	leal prefix_bad_msg(%esi), %esi
+	movw $0x3f8, %dx
+3:	lodsb
+	testb %al, %al
+	jz 4f
+	outb %al, %dx
+	jmp 3b
+4:	hlt
+	jmp 4b
 	.code16
+
+prefix_bad_msg:
+	.asciz "\r\nKeel: the image is damaged (decompression failed)\r\n"
 
 	.balign 8
 prefix_gdt:
@@ -52,9 +90,3 @@ prefix_gdt:
 	.quad 0
 	.quad 0x00cf9a000000ffff	/* 0x10: flat 32-bit code */
 	.quad 0x00cf92000000ffff	/* 0x18: flat 32-bit data */
-prefix_gdt_desc:
-	.word 0x1f
-	.long prefix_gdt
-prefix_pm_vec:
-	.long prefix_pm32
-	.word 0x10

@@ -30,6 +30,7 @@ nbp_start:
 	movl $0x7c00 + info, %ebp
 	movl $0x7c00 + payload, %ebx
 	movl payload_len, %ecx
+	xorl %edi, %edi
 	jmp prefix_enter_pm
 
 	.balign 4
@@ -42,5 +43,6 @@ payload_len:
 
 #include "prefix_pm.h"
 
-	.balign 16
+	/* After everything, the decompressor included (see prefix.lds) */
+	.section .prefix.end, "a"
 payload:

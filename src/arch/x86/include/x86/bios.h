@@ -64,6 +64,13 @@ uintptr_t e820_find_top(size_t len, uint64_t limit,
 /** True if [start, end) lies inside one E820 RAM region */
 int e820_is_ram(uint64_t start, uint64_t end);
 
+/**
+ * Keel's heap starts at 16 MiB when memory allows: [1 MiB, 16 MiB) stays
+ * free for programs that Keel runs and keeps serving, such as PXE NBPs
+ * (pxelinux runs its own core at 1 MiB).
+ */
+#define BIOS_HEAP_FLOOR 0x1000000ULL
+
 /** Where Keel's image lies once moved, and its length (with bss) */
 extern uintptr_t x86_image_start;
 extern size_t x86_image_len;

@@ -1,0 +1,143 @@
+/* KZ round trips: util/kz.c's compressor against the prefixes' decoder, on random, patterned and real data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../util/kz.h"
+
+static unsigned int passed, failed;
+static uint8_t work[KZ_WORK_SIZE];
+
+static void check(int ok, const char *what, size_t n)
+{
+	if (ok) {
+		passed++;
+	} else {
+		failed++;
+		printf("FAIL %s (%zu bytes)\n", what, n);
+	}
+}
+
+static uint32_t rng = 12345;
+static uint32_t rnd(void)
+{
+	rng = rng * 1103515245 + 12345;
+	return rng >> 8;
+}
+
+/** Compress, decompress, compare; then damage the stream and decode it
+ * into a buffer with guard bytes, which must stay untouched */
+static void round_trip(const char *what, const uint8_t *in, size_t n)
+{
+	size_t clen, i;
+	uint8_t *c = kz_compress(in, n, &clen);
+	uint8_t *out = malloc(n + 64);
+
+	check(c && out, what, n);
+	if (!c || !out)
+		return;
+	memset(out, 0xa5, n + 64);
+	check(kz_decode(c, (uint32_t)clen, out, (uint32_t)n, work) == 0 &&
+		      memcmp(out, in, n) == 0,
+	      what, n);
+	for (i = 0; i < 64; i++) {
+		if (out[n + i] != 0xa5)
+			break;
+	}
+	check(i == 64, "guard after output", n);
+	/* Truncated, and with flipped bits: never past the output */
+	kz_decode(c, (uint32_t)(clen / 2), out, (uint32_t)n, work);
+	for (i = 0; i < 20 && clen > 5; i++) {
+		size_t at = 5 + rnd() % (clen - 5), k;
+
+		c[at] ^= (uint8_t)(1 + rnd() % 255);
+		memset(out + n, 0x5a, 64);
+		kz_decode(c, (uint32_t)clen, out, (uint32_t)n, work);
+		for (k = 0; k < 64 && out[n + k] == 0x5a; k++)
+			;
+		check(k == 64, "damaged stream stays in bounds", n);
+	}
+	if (n > 1000)
+		printf("%s: %zu -> %zu bytes (%.3f)\n", what, n, clen,
+		       (double)clen / n);
+	free(c);
+	free(out);
+}
+
+static void filter_trip(const uint8_t *in, size_t n)
+{
+	uint8_t *b = malloc(n + 1);
+
+	memcpy(b, in, n);
+	kz_filter(b, n);
+	kz_unfilter(b, (uint32_t)n);
+	check(memcmp(b, in, n) == 0, "E8/E9 filter round trip", n);
+	free(b);
+}
+
+/** Damaged fixup exceptions: kz_fixups() stays inside the payload's memory */
+static void fixups_bounds(void)
+{
+	static uint8_t img[4096 + 64], ex[64];
+	unsigned int round, i;
+
+	for (round = 0; round < 200; round++) {
+		for (i = 0; i < sizeof(img); i++)
+			img[i] = (uint8_t)(rnd() % 3 ? 0x10 : rnd());
+		for (i = 0; i < sizeof(ex); i++)
+			ex[i] = (uint8_t)rnd();
+		memset(img + 4096, 0x77, 64);
+		kz_fixups(img, 2048, 4096, ex, (uint32_t)(rnd() % sizeof(ex)),
+			  0x100000, rnd());
+		for (i = 0; i < 64 && img[4096 + i] == 0x77; i++)
+			;
+		check(i == 64, "fixup rebuild stays in bounds", round);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static uint8_t buf[1 << 18];
+	size_t n, i;
+	int a;
+
+	/* Empty, tiny, runs, random, text-like, x86-like */
+	round_trip("empty", buf, 0);
+	for (n = 1; n < 40; n++) {
+		for (i = 0; i < n; i++)
+			buf[i] = (uint8_t)rnd();
+		round_trip("tiny random", buf, n);
+	}
+	memset(buf, 0, 100000);
+	round_trip("zeros", buf, 100000);
+	for (i = 0; i < 70000; i++)
+		buf[i] = (uint8_t)rnd();
+	round_trip("random", buf, 70000);
+	filter_trip(buf, 70000);
+	for (i = 0; i < 90000; i++)
+		buf[i] = "abcdefgh ijk"[rnd() % 12] ^ (rnd() % 50 == 0);
+	round_trip("skewed text", buf, 90000);
+	for (i = 0; i + 5 < 80000; i += 5) {
+		buf[i] = 0xe8 | (rnd() & 1);
+		buf[i + 1] = (uint8_t)rnd();
+		buf[i + 2] = (uint8_t)rnd();
+		buf[i + 3] = (uint8_t)(rnd() & 1);
+		buf[i + 4] = (rnd() & 1) ? 0xff : 0;
+	}
+	round_trip("calls", buf, 80000);
+	filter_trip(buf, 80000);
+	fixups_bounds();
+	/* Real inputs: any files named on the command line */
+	for (a = 1; a < argc; a++) {
+		FILE *f = fopen(argv[a], "rb");
+
+		check(f != NULL, argv[a], 0);
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		round_trip(argv[a], buf, n);
+		filter_trip(buf, n);
+	}
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed != 0;
+}

@@ -1,0 +1,598 @@
+/* KZ compressor (host): x86 call filter, LZ77 with price-driven optimal parsing, range coder. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kz.h"
+
+/*
+ * The format is described in src/arch/x86/prefix/unkz.h. The parse is
+ * chosen block by block: a shortest-path search over the next KZ_BLOCK
+ * positions, where every literal, match and repeat is priced (in 1/16 bit)
+ * from the model's probabilities as they stand at the block's start, each
+ * position remembering the state and last distance of its best path. The
+ * block's path is then coded for real, which updates the model.
+ */
+
+#define KZ_BLOCK 1024
+#define KZ_HASH_BITS 16
+#define KZ_DEPTH 1024
+#define KZ_INF 0x7fffffff
+
+struct kz_enc {
+	/* Range coder */
+	uint64_t low;
+	uint32_t range;
+	uint8_t cache;
+	uint64_t cache_size;
+	uint8_t *out;
+	size_t out_len, out_cap;
+	/* Model: exactly as the decoder's */
+	uint16_t p[KZ_NPROBS];
+	/* Input (filtered) */
+	const uint8_t *in;
+	size_t n;
+	/* Match finder */
+	int32_t *head, *chain;
+	/* Price of a 0 bit for probability p >> 4 */
+	uint32_t price[(1 << KZ_PBITS) >> 4];
+};
+
+/** One candidate match found at a position */
+struct kz_match {
+	uint32_t len, dist;
+};
+
+/** One position of the block's search: the best step that reaches it */
+struct kz_node {
+	int32_t cost;
+	uint32_t from, len;
+	/* KZ_K_*, and the distance of a match or the index of a repeat */
+	uint32_t kind, arg;
+	/* The state and last four distances after that step */
+	uint32_t state, reps[4];
+};
+
+#define KZ_K_LIT 0
+#define KZ_K_MATCH 1
+#define KZ_K_REP 2
+#define KZ_K_SHORT 3
+
+static int kz_put(struct kz_enc *e, uint8_t b)
+{
+	if (e->out_len == e->out_cap) {
+		size_t cap = e->out_cap ? e->out_cap * 2 : 4096;
+		uint8_t *o = realloc(e->out, cap);
+
+		if (!o)
+			return -1;
+		e->out = o;
+		e->out_cap = cap;
+	}
+	e->out[e->out_len++] = b;
+	return 0;
+}
+
+static void kz_shift_low(struct kz_enc *e)
+{
+	if ((uint32_t)e->low < 0xff000000u || (e->low >> 32) != 0) {
+		uint8_t carry = (uint8_t)(e->low >> 32), c = e->cache;
+
+		do {
+			kz_put(e, (uint8_t)(c + carry));
+			c = 0xff;
+		} while (--e->cache_size != 0);
+		e->cache = (uint8_t)(e->low >> 24);
+	}
+	e->cache_size++;
+	e->low = (e->low & 0x00ffffff) << 8;
+}
+
+static void kz_enc_bit(struct kz_enc *e, unsigned int i, unsigned int bit)
+{
+	uint16_t *p = &e->p[i];
+	uint32_t bound = (e->range >> KZ_PBITS) * *p;
+
+	if (!bit) {
+		e->range = bound;
+		*p += ((1u << KZ_PBITS) - *p) >> KZ_MOVE;
+	} else {
+		e->low += bound;
+		e->range -= bound;
+		*p -= *p >> KZ_MOVE;
+	}
+	while (e->range < (1u << 24)) {
+		e->range <<= 8;
+		kz_shift_low(e);
+	}
+}
+
+static void kz_enc_direct(struct kz_enc *e, unsigned int bit)
+{
+	e->range >>= 1;
+	if (bit)
+		e->low += e->range;
+	while (e->range < (1u << 24)) {
+		e->range <<= 8;
+		kz_shift_low(e);
+	}
+}
+
+static void kz_enc_tree(struct kz_enc *e, unsigned int base, unsigned int n,
+			unsigned int sym)
+{
+	unsigned int m = 1, i, bit;
+
+	for (i = n; i > 0; i--) {
+		bit = (sym >> (i - 1)) & 1;
+		kz_enc_bit(e, base + m, bit);
+		m = (m << 1) | bit;
+	}
+}
+
+static void kz_enc_rtree(struct kz_enc *e, unsigned int base, unsigned int n,
+			 unsigned int sym)
+{
+	unsigned int m = 1, i, bit;
+
+	for (i = 0; i < n; i++) {
+		bit = (sym >> i) & 1;
+		kz_enc_bit(e, base + m, bit);
+		m = (m << 1) | bit;
+	}
+}
+
+/* Prices, in 1/16 bit */
+static uint32_t kz_pbit(const struct kz_enc *e, unsigned int i,
+			unsigned int bit)
+{
+	unsigned int p = e->p[i];
+
+	return e->price[(bit ? (1u << KZ_PBITS) - p : p) >> 4];
+}
+
+static uint32_t kz_ptree(const struct kz_enc *e, unsigned int base,
+			 unsigned int n, unsigned int sym)
+{
+	unsigned int m = 1, i, bit;
+	uint32_t c = 0;
+
+	for (i = n; i > 0; i--) {
+		bit = (sym >> (i - 1)) & 1;
+		c += kz_pbit(e, base + m, bit);
+		m = (m << 1) | bit;
+	}
+	return c;
+}
+
+static uint32_t kz_prtree(const struct kz_enc *e, unsigned int base,
+			  unsigned int n, unsigned int sym)
+{
+	unsigned int m = 1, i, bit;
+	uint32_t c = 0;
+
+	for (i = 0; i < n; i++) {
+		bit = (sym >> i) & 1;
+		c += kz_pbit(e, base + m, bit);
+		m = (m << 1) | bit;
+	}
+	return c;
+}
+
+/* The coding steps, each either coded (@e->out) or priced */
+static void kz_enc_len(struct kz_enc *e, unsigned int base, unsigned int len)
+{
+	len -= 2;
+	if (len < 8) {
+		kz_enc_bit(e, base + KZ_LEN_CHOICE, 0);
+		kz_enc_tree(e, base + KZ_LEN_LOW, 3, len);
+	} else if (len < 16) {
+		kz_enc_bit(e, base + KZ_LEN_CHOICE, 1);
+		kz_enc_bit(e, base + KZ_LEN_CHOICE2, 0);
+		kz_enc_tree(e, base + KZ_LEN_MID, 3, len - 8);
+	} else {
+		kz_enc_bit(e, base + KZ_LEN_CHOICE, 1);
+		kz_enc_bit(e, base + KZ_LEN_CHOICE2, 1);
+		kz_enc_tree(e, base + KZ_LEN_HIGH, 8, len - 16);
+	}
+}
+
+static uint32_t kz_price_len(const struct kz_enc *e, unsigned int base,
+			     unsigned int len)
+{
+	len -= 2;
+	if (len < 8)
+		return kz_pbit(e, base + KZ_LEN_CHOICE, 0) +
+		       kz_ptree(e, base + KZ_LEN_LOW, 3, len);
+	if (len < 16)
+		return kz_pbit(e, base + KZ_LEN_CHOICE, 1) +
+		       kz_pbit(e, base + KZ_LEN_CHOICE2, 0) +
+		       kz_ptree(e, base + KZ_LEN_MID, 3, len - 8);
+	return kz_pbit(e, base + KZ_LEN_CHOICE, 1) +
+	       kz_pbit(e, base + KZ_LEN_CHOICE2, 1) +
+	       kz_ptree(e, base + KZ_LEN_HIGH, 8, len - 16);
+}
+
+static unsigned int kz_slot(uint32_t d)
+{
+	unsigned int nb = 0;
+
+	if (d < 4)
+		return d;
+	while ((d >> nb) > 1)
+		nb++;
+	return 2 * nb + ((d >> (nb - 1)) & 1);
+}
+
+static void kz_enc_dist(struct kz_enc *e, uint32_t d, unsigned int len)
+{
+	unsigned int lc = len - 2 < 3 ? len - 2 : 3, slot = kz_slot(d), nb, i;
+	uint32_t base, extra;
+
+	kz_enc_tree(e, KZ_SLOT + (lc << 6), 6, slot);
+	if (slot < 4)
+		return;
+	nb = (slot >> 1) - 1;
+	base = (2u | (slot & 1)) << nb;
+	extra = d - base;
+	if (slot < KZ_END_SPEC_SLOT) {
+		kz_enc_rtree(e, KZ_SPEC + base - slot, nb, extra);
+		return;
+	}
+	for (i = nb - KZ_ALIGN_BITS; i > 0; i--)
+		kz_enc_direct(e, (extra >> (i - 1 + KZ_ALIGN_BITS)) & 1);
+	kz_enc_rtree(e, KZ_ALIGN, KZ_ALIGN_BITS, extra & 15);
+}
+
+static uint32_t kz_price_dist(const struct kz_enc *e, uint32_t d,
+			      unsigned int len)
+{
+	unsigned int lc = len - 2 < 3 ? len - 2 : 3, slot = kz_slot(d), nb;
+	uint32_t base, extra, c;
+
+	c = kz_ptree(e, KZ_SLOT + (lc << 6), 6, slot);
+	if (slot < 4)
+		return c;
+	nb = (slot >> 1) - 1;
+	base = (2u | (slot & 1)) << nb;
+	extra = d - base;
+	if (slot < KZ_END_SPEC_SLOT)
+		return c + kz_prtree(e, KZ_SPEC + base - slot, nb, extra);
+	return c + 16 * (nb - KZ_ALIGN_BITS) +
+	       kz_prtree(e, KZ_ALIGN, KZ_ALIGN_BITS, extra & 15);
+}
+
+static unsigned int kz_lit_base(const struct kz_enc *e, size_t pos)
+{
+	return KZ_LIT + 0x300 * (pos ? e->in[pos - 1] >> (8 - KZ_LC) : 0);
+}
+
+static void kz_enc_lit(struct kz_enc *e, size_t pos, unsigned int state,
+		       uint32_t rep0)
+{
+	unsigned int base = kz_lit_base(e, pos), sym = 1, b = e->in[pos];
+	unsigned int mb = 0, matched = state >= KZ_STATES_LIT, i, bit, mbit;
+
+	if (matched)
+		mb = e->in[pos - rep0];
+	for (i = 8; i > 0; i--) {
+		bit = (b >> (i - 1)) & 1;
+		if (matched) {
+			mbit = (mb >> (i - 1)) & 1;
+			kz_enc_bit(e, base + 0x100 + (mbit << 8) + sym, bit);
+			matched = mbit == bit;
+		} else {
+			kz_enc_bit(e, base + sym, bit);
+		}
+		sym = (sym << 1) | bit;
+	}
+}
+
+static uint32_t kz_price_lit(const struct kz_enc *e, size_t pos,
+			     unsigned int state, uint32_t rep0)
+{
+	unsigned int base = kz_lit_base(e, pos), sym = 1, b = e->in[pos];
+	unsigned int mb = 0, matched = state >= KZ_STATES_LIT, i, bit, mbit;
+	uint32_t c = 0;
+
+	if (matched)
+		mb = e->in[pos - rep0];
+	for (i = 8; i > 0; i--) {
+		bit = (b >> (i - 1)) & 1;
+		if (matched) {
+			mbit = (mb >> (i - 1)) & 1;
+			c += kz_pbit(e, base + 0x100 + (mbit << 8) + sym, bit);
+			matched = mbit == bit;
+		} else {
+			c += kz_pbit(e, base + sym, bit);
+		}
+		sym = (sym << 1) | bit;
+	}
+	return c;
+}
+
+static uint32_t kz_hash(const uint8_t *p)
+{
+	return ((uint32_t)(p[0] | (p[1] << 8) | (p[2] << 16)) * 2654435761u) >>
+	       (32 - KZ_HASH_BITS);
+}
+
+/** Matches at @pos (after inserting it), longest first found last */
+static unsigned int kz_find(struct kz_enc *e, size_t pos,
+			    struct kz_match *m, unsigned int max)
+{
+	size_t avail = e->n - pos, lim = avail < KZ_MAX_LEN ? avail : KZ_MAX_LEN;
+	unsigned int count = 0, depth = KZ_DEPTH, best = 2;
+	int32_t cand;
+	uint32_t h;
+
+	if (avail < 3)
+		return 0;
+	h = kz_hash(e->in + pos);
+	cand = e->head[h];
+	e->chain[pos] = cand;
+	e->head[h] = (int32_t)pos;
+	for (; cand >= 0 && depth--; cand = e->chain[cand]) {
+		const uint8_t *a = e->in + pos, *b = e->in + cand;
+		size_t l;
+
+		if (a[best] != b[best])
+			continue;
+		for (l = 0; l < lim && a[l] == b[l]; l++)
+			;
+		if (l > best) {
+			best = (unsigned int)l;
+			m[count].len = (uint32_t)l;
+			m[count].dist = (uint32_t)(pos - cand);
+			if (++count == max || l == lim)
+				break;
+		}
+	}
+	return count;
+}
+
+static void kz_relax(struct kz_node *opt, uint32_t at, int64_t cost,
+		     uint32_t from, uint32_t len, uint32_t kind, uint32_t arg,
+		     uint32_t state, const uint32_t *reps)
+{
+	if (cost >= opt[at].cost)
+		return;
+	opt[at].cost = (int32_t)cost;
+	opt[at].from = from;
+	opt[at].len = len;
+	opt[at].kind = kind;
+	opt[at].arg = arg;
+	opt[at].state = state;
+	memcpy(opt[at].reps, reps, sizeof(opt[at].reps));
+}
+
+/** The last four distances after using repeat @k (it moves to the front) */
+static void kz_rep_use(const uint32_t *in, unsigned int k, uint32_t *out)
+{
+	unsigned int i, j = 1;
+
+	out[0] = in[k];
+	for (i = 0; i < 4; i++) {
+		if (i != k)
+			out[j++] = in[i];
+	}
+}
+
+/** Price of choosing repeat @k (IS_MATCH and IS_REP excluded) */
+static uint32_t kz_price_rep(const struct kz_enc *e, unsigned int st,
+			     unsigned int k)
+{
+	if (k == 0)
+		return kz_pbit(e, KZ_IS_REP0 + st, 0) +
+		       kz_pbit(e, KZ_IS_REP0_LONG + st, 1);
+	if (k == 1)
+		return kz_pbit(e, KZ_IS_REP0 + st, 1) +
+		       kz_pbit(e, KZ_IS_REP1 + st, 0);
+	return kz_pbit(e, KZ_IS_REP0 + st, 1) + kz_pbit(e, KZ_IS_REP1 + st, 1) +
+	       kz_pbit(e, KZ_IS_REP2 + st, k == 3);
+}
+
+static void kz_enc_rep(struct kz_enc *e, unsigned int st, unsigned int k)
+{
+	if (k == 0) {
+		kz_enc_bit(e, KZ_IS_REP0 + st, 0);
+		kz_enc_bit(e, KZ_IS_REP0_LONG + st, 1);
+		return;
+	}
+	kz_enc_bit(e, KZ_IS_REP0 + st, 1);
+	kz_enc_bit(e, KZ_IS_REP1 + st, k != 1);
+	if (k != 1)
+		kz_enc_bit(e, KZ_IS_REP2 + st, k == 3);
+}
+
+/** Choose the parse of [pos, pos + @blen) and code it */
+static void kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
+		     struct kz_node *opt, uint32_t *path, unsigned int *state,
+		     uint32_t *reps)
+{
+	struct kz_match m[64];
+	uint32_t i, j, k, l, np, at, minl, nreps[4];
+	unsigned int nm, st;
+
+	for (i = 0; i <= blen + KZ_MAX_LEN; i++)
+		opt[i].cost = KZ_INF;
+	opt[0].cost = 0;
+	opt[0].state = *state;
+	memcpy(opt[0].reps, reps, sizeof(opt[0].reps));
+	for (i = 0; i < blen; i++) {
+		size_t cur = pos + i, avail = e->n - cur;
+		size_t lim = avail < KZ_MAX_LEN ? avail : KZ_MAX_LEN;
+		int64_t c = opt[i].cost, cm, cr;
+		const uint32_t *r = opt[i].reps;
+
+		st = opt[i].state;
+		nm = kz_find(e, cur, m, 64);
+		kz_relax(opt, i + 1,
+			 c + kz_pbit(e, KZ_IS_MATCH + st, 0) +
+				 kz_price_lit(e, cur, st, r[0]),
+			 i, 1, KZ_K_LIT, 0, KZ_NEXT_LIT(st), r);
+		cm = c + kz_pbit(e, KZ_IS_MATCH + st, 1);
+		cr = cm + kz_pbit(e, KZ_IS_REP + st, 1);
+		if (r[0] <= cur && e->in[cur] == e->in[cur - r[0]])
+			kz_relax(opt, i + 1,
+				 cr + kz_pbit(e, KZ_IS_REP0 + st, 0) +
+					 kz_pbit(e, KZ_IS_REP0_LONG + st, 0),
+				 i, 1, KZ_K_SHORT, 0, KZ_NEXT_REP(st), r);
+		for (k = 0; k < 4; k++) {
+			const uint8_t *a = e->in + cur, *b;
+			int64_t ck;
+
+			if (r[k] > cur)
+				continue;
+			b = a - r[k];
+			for (l = 0; l < lim && a[l] == b[l]; l++)
+				;
+			if (l < 2)
+				continue;
+			ck = cr + kz_price_rep(e, st, k);
+			kz_rep_use(r, k, nreps);
+			for (j = 2; j <= l; j++)
+				kz_relax(opt, i + j,
+					 ck + kz_price_len(e, KZ_REP_LEN, j), i,
+					 j, KZ_K_REP, k, KZ_NEXT_REP(st), nreps);
+		}
+		minl = 2;
+		nreps[1] = r[0];
+		nreps[2] = r[1];
+		nreps[3] = r[2];
+		for (j = 0; j < nm; j++) {
+			uint32_t d = m[j].dist;
+			int64_t cd = cm + kz_pbit(e, KZ_IS_REP + st, 0);
+
+			if (d == r[0] || d == r[1] || d == r[2] || d == r[3]) {
+				minl = m[j].len + 1;
+				continue;
+			}
+			nreps[0] = d;
+			for (l = minl; l <= m[j].len; l++)
+				kz_relax(opt, i + l,
+					 cd + kz_price_len(e, KZ_MATCH_LEN, l) +
+						 kz_price_dist(e, d - 1, l),
+					 i, l, KZ_K_MATCH, d, KZ_NEXT_MATCH(st),
+					 nreps);
+			minl = m[j].len + 1;
+		}
+	}
+	/* The cheapest way to reach the block's end (paths that run past it
+	 * are dropped), then coded forwards */
+	np = 0;
+	for (at = blen; at > 0; at = opt[at].from)
+		path[np++] = at;
+	while (np--) {
+		struct kz_node *nd = &opt[path[np]];
+		size_t p = pos + nd->from;
+
+		st = *state;
+		if (nd->kind == KZ_K_LIT) {
+			kz_enc_bit(e, KZ_IS_MATCH + st, 0);
+			kz_enc_lit(e, p, st, reps[0]);
+		} else if (nd->kind == KZ_K_SHORT) {
+			kz_enc_bit(e, KZ_IS_MATCH + st, 1);
+			kz_enc_bit(e, KZ_IS_REP + st, 1);
+			kz_enc_bit(e, KZ_IS_REP0 + st, 0);
+			kz_enc_bit(e, KZ_IS_REP0_LONG + st, 0);
+		} else if (nd->kind == KZ_K_REP) {
+			kz_enc_bit(e, KZ_IS_MATCH + st, 1);
+			kz_enc_bit(e, KZ_IS_REP + st, 1);
+			kz_enc_rep(e, st, nd->arg);
+			kz_enc_len(e, KZ_REP_LEN, nd->len);
+		} else {
+			kz_enc_bit(e, KZ_IS_MATCH + st, 1);
+			kz_enc_bit(e, KZ_IS_REP + st, 0);
+			kz_enc_len(e, KZ_MATCH_LEN, nd->len);
+			kz_enc_dist(e, nd->arg - 1, nd->len);
+		}
+		*state = nd->state;
+		memcpy(reps, nd->reps, 4 * sizeof(*reps));
+	}
+}
+
+void kz_filter(uint8_t *buf, size_t len)
+{
+	size_t i = 0, next_ok = 0;
+	uint32_t v;
+
+	while (i + 5 <= len) {
+		if ((buf[i] & 0xfe) != 0xe8) {
+			i++;
+			continue;
+		}
+		/* An operand left alone is never touched by a conversion
+		 * overlapping it, so both directions see the same bytes */
+		if (i < next_ok || (buf[i + 4] != 0 && buf[i + 4] != 0xff)) {
+			next_ok = i + 4;
+			i++;
+			continue;
+		}
+		v = buf[i + 1] | (buf[i + 2] << 8) | ((uint32_t)buf[i + 3] << 16) |
+		    ((uint32_t)buf[i + 4] << 24);
+		v += (uint32_t)(i + 5);
+		v = (v & 0x1000000) ? (v | 0xff000000) : (v & 0xffffff);
+		buf[i + 1] = (uint8_t)v;
+		buf[i + 2] = (uint8_t)(v >> 8);
+		buf[i + 3] = (uint8_t)(v >> 16);
+		buf[i + 4] = (uint8_t)(v >> 24);
+		i += 5;
+	}
+}
+
+uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
+{
+	struct kz_enc *e = calloc(1, sizeof(*e));
+	uint8_t *buf = malloc(n + 1);
+	struct kz_node *opt = calloc(KZ_BLOCK + KZ_MAX_LEN + 1, sizeof(*opt));
+	uint32_t *path = calloc(KZ_BLOCK + 1, sizeof(*path));
+	uint32_t reps[4] = {1, 1, 1, 1};
+	unsigned int state = 0, i;
+	size_t pos = 0;
+	uint8_t *out = NULL;
+
+	if (!e || !buf || !opt || !path)
+		goto out;
+	e->head = malloc(sizeof(*e->head) << KZ_HASH_BITS);
+	e->chain = malloc(sizeof(*e->chain) * (n + 1));
+	if (!e->head || !e->chain)
+		goto out;
+	memset(e->head, 0xff, sizeof(*e->head) << KZ_HASH_BITS);
+	memcpy(buf, in, n);
+	kz_filter(buf, n);
+	e->in = buf;
+	e->n = n;
+	for (i = 0; i < KZ_NPROBS; i++)
+		e->p[i] = 1u << (KZ_PBITS - 1);
+	for (i = 0; i < (1u << KZ_PBITS) >> 4; i++)
+		e->price[i] = (uint32_t)(-log2((i * 16 + 8) /
+					       (double)(1u << KZ_PBITS)) *
+					 16 + 0.5);
+	e->range = 0xffffffff;
+	e->cache_size = 1;
+	while (pos < n) {
+		uint32_t blen = n - pos < KZ_BLOCK ? (uint32_t)(n - pos) : KZ_BLOCK;
+
+		kz_block(e, pos, blen, opt, path, &state, reps);
+		pos += blen;
+	}
+	for (i = 0; i < 5; i++)
+		kz_shift_low(e);
+	out = e->out;
+	*out_len = e->out_len;
+	if (!out) {
+		out = malloc(1);
+		*out_len = 0;
+	}
+out:
+	if (e) {
+		free(e->head);
+		free(e->chain);
+	}
+	free(e);
+	free(buf);
+	free(opt);
+	free(path);
+	return out;
+}
