@@ -93,10 +93,12 @@ REQUIRE_OBJECT(efi_reboot);
 REQUIRE_OBJECT(efi_smbios);
 REQUIRE_OBJECT(efi_image);
 REQUIRE_OBJECT(efi_sanboot);
+/* Takes a PCI function from the firmware's driver for a native driver */
+REQUIRE_OBJECT(efi_pci);
 /*
  * Network devices are chosen per image in src/arch/efi/efi.mk: keel.efi
- * links efi_snp_all (every SNP NIC), snponly.efi efi_snp_only (the NIC
- * it was loaded from).
+ * links the native drivers (e1000, virtio-net) and efi_snp_all (every
+ * other SNP NIC), snponly.efi efi_snp_only (the NIC it was loaded from).
  */
 #endif
 

@@ -41,6 +41,24 @@ unsigned int efi_status_code(EFI_STATUS status);
 /** The EFI status closest to a Keel rc */
 EFI_STATUS efi_status(int rc);
 
+/**
+ * The EFI status for a Keel exit status: 0 is success; anything else (an
+ * "exit N" code, or 1 for a failure) is an error, so that the boot manager
+ * goes on to its next boot option instead of stopping at its menu.
+ */
+EFI_STATUS efi_exit_status(int status);
+
+/**
+ * What the image does once efi_main() has set up the platform state. The
+ * default (an application) runs Keel and returns its exit status; the
+ * option ROM's driver (efi_driver.c) installs its driver binding and
+ * returns at once.
+ */
+EFI_STATUS efi_image_start(void);
+
+/** Most bytes the heap takes (set before initialise()) */
+extern UINT64 efi_heap_limit;
+
 /** Write out buffered console output (before another image prints) */
 void efi_console_flush(void);
 

@@ -20,7 +20,9 @@ void efi_console_flush(void)
 	if (!efi_outlen)
 		return;
 	efi_outbuf[efi_outlen] = 0;
-	efi_systab->ConOut->OutputString(efi_systab->ConOut, efi_outbuf);
+	/* A driver may run before the firmware has a console: text is lost */
+	if (efi_systab->ConOut)
+		efi_systab->ConOut->OutputString(efi_systab->ConOut, efi_outbuf);
 	efi_outlen = 0;
 }
 
@@ -93,8 +95,9 @@ static int efi_getchar(void)
 		    (kd.KeyState.KeyShiftState &
 		     (EFI_LEFT_CONTROL_PRESSED | EFI_RIGHT_CONTROL_PRESSED)))
 			ctrl = 1;
-	} else if (efi_systab->ConIn->ReadKeyStroke(efi_systab->ConIn, &key) !=
-		   0) {
+	} else if (!efi_systab->ConIn ||
+		   efi_systab->ConIn->ReadKeyStroke(efi_systab->ConIn, &key) !=
+			   0) {
 		return -1;
 	}
 	return efi_key_bytes(key.ScanCode, key.UnicodeChar, ctrl);
@@ -114,10 +117,12 @@ static void efi_console_init(void)
 	EFI_GUID guid = EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL_GUID;
 	void *ex;
 
-	if (efi_bs->HandleProtocol(efi_systab->ConsoleInHandle, &guid, &ex) ==
-	    0)
+	if (efi_systab->ConsoleInHandle &&
+	    efi_bs->HandleProtocol(efi_systab->ConsoleInHandle, &guid, &ex) ==
+		    0)
 		efi_conin_ex = ex;
-	efi_systab->ConOut->EnableCursor(efi_systab->ConOut, TRUE);
+	if (efi_systab->ConOut)
+		efi_systab->ConOut->EnableCursor(efi_systab->ConOut, TRUE);
 }
 
 struct init_fn efi_console_init_fn __init_fn(INIT_CONSOLE) = {

@@ -81,10 +81,28 @@ EFI_STATUS _relocate(unsigned long base, const struct efi_elf_dyn *dyn,
  * Entry and exit
  */
 
+EFI_STATUS efi_exit_status(int status)
+{
+	if (status == 0)
+		return EFI_SUCCESS;
+	return (status < 0) ? efi_status(status) : EFI_ABORTED;
+}
+
+/* An application runs Keel to the end; the option ROM's driver overrides this */
+__weak EFI_STATUS efi_image_start(void)
+{
+	int status;
+
+	/* The boot manager arms a five-minute watchdog; downloads may be slow */
+	efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
+	status = keel_main();
+	efi_memory_release();
+	return efi_exit_status(status);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	void *loaded;
-	int status;
 
 	efi_image_handle = image;
 	efi_systab = systab;
@@ -93,19 +111,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 				 NULL, EFI_OPEN_PROTOCOL_GET_PROTOCOL) != 0)
 		return EFI_LOAD_ERROR;
 	efi_loaded_image = loaded;
-	/* The boot manager arms a five-minute watchdog; downloads may be slow */
-	efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
-	status = keel_main();
-	efi_memory_release();
-	return status ? efi_status(status) : EFI_SUCCESS;
+	return efi_image_start();
 }
 
-void platform_exit(int status)
+/* An application leaves through Exit(); the option ROM's driver overrides this */
+__weak void platform_exit(int status)
 {
 	shutdown_exit();
 	efi_memory_release();
-	efi_bs->Exit(efi_image_handle, status ? efi_status(status) : EFI_SUCCESS,
-		     0, NULL);
+	efi_bs->Exit(efi_image_handle, efi_exit_status(status), 0, NULL);
 	/* Exit() does not return to a started image */
 	for (;;)
 		;

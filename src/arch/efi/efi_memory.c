@@ -11,6 +11,8 @@
 /** Memory descriptors we read (the map is small on real machines) */
 #define EFI_MAP_BYTES 16384
 
+UINT64 efi_heap_limit = EFI_HEAP_MAX;
+
 static EFI_PHYSICAL_ADDRESS efi_heap_base;
 static UINTN efi_heap_pages;
 
@@ -56,8 +58,8 @@ static void efi_memory_init(void)
 
 	/* Leave the rest for the OS loaders we start (kernel, initrd copies) */
 	want = total * EFI_HEAP_SHARE_PERCENT / 100;
-	if (want > EFI_HEAP_MAX)
-		want = EFI_HEAP_MAX;
+	if (want > efi_heap_limit)
+		want = efi_heap_limit;
 	if (want > largest)
 		want = largest;
 	while (want >= EFI_HEAP_MIN) {

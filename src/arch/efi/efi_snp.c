@@ -7,6 +7,7 @@
 #include <keel/iobuf.h>
 #include <keel/netdevice.h>
 #include <keel/timer.h>
+#include "efi_pci.h"
 #include "efi_snp.h"
 
 /** Frames received per poll, so one busy device cannot starve the rest */
@@ -255,7 +256,7 @@ EFI_DEVICE_PATH *efi_netdev_path(struct net_device *netdev)
 	void *path;
 
 	if (netdev->op != &snp_operations)
-		return NULL;
+		return efi_pci_netdev_path(netdev);
 	if (efi_bs->HandleProtocol(nic->handle, &efi_device_path_guid,
 				   &path) != 0)
 		return NULL;

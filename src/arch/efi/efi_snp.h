@@ -21,9 +21,10 @@ EFI_HANDLE efi_snp_topmost(EFI_HANDLE handle);
 struct net_device;
 
 /**
- * The firmware device path of a network device's NIC.
+ * The firmware device path of a network device's NIC: the SNP handle's
+ * path, or the PCI function's for a NIC driven by a Keel PCI driver.
  *
- * @ret path	device path, or NULL if the device is not an SNP device
+ * @ret path	device path, or NULL if the firmware knows no such device
  */
 EFI_DEVICE_PATH *efi_netdev_path(struct net_device *netdev);
 

@@ -1,5 +1,6 @@
-/* keel.efi's network devices: every NIC the firmware offers through SNP. */
+/* keel.efi's network devices: every NIC the firmware offers through SNP that no Keel driver drives. */
 #include <keel/init.h>
+#include "efi_pci.h"
 #include "efi_snp.h"
 
 /* The NICs must be connected before they can be found */
@@ -14,13 +15,18 @@ static void efi_snp_all_startup(void)
 				       &handles) != 0)
 		return;
 	for (i = 0; i < count; i++) {
-		if (efi_snp_topmost(handles[i]) == handles[i])
-			efi_snp_probe(handles[i]);
+		if (efi_snp_topmost(handles[i]) != handles[i])
+			continue;
+		/* A native driver already drives this NIC's PCI function */
+		if (efi_pci_owned(handles[i]))
+			continue;
+		efi_snp_probe(handles[i]);
 	}
 	efi_bs->FreePool(handles);
 }
 
-struct startup_fn efi_snp_all_startup_fn __startup_fn(STARTUP_NORMAL) = {
+/* After the PCI scan: native drivers take their NICs first */
+struct startup_fn efi_snp_all_startup_fn __startup_fn(STARTUP_LATE) = {
 	.name = "snp",
 	.startup = efi_snp_all_startup,
 };

@@ -182,23 +182,68 @@ static const struct pci_device_id *pci_match(uint16_t vendor, uint16_t device,
 	return NULL;
 }
 
-/** Bind a function to the driver that matches it, if any */
-static void pci_probe_function(uint32_t busdevfn, uint32_t id)
+const struct pci_driver *pci_find_driver(uint16_t vendor, uint16_t device)
+{
+	const struct pci_driver *driver = NULL;
+
+	return pci_match(vendor, device, &driver) ? driver : NULL;
+}
+
+/** Let every platform owner take the function; undo on refusal */
+static int pci_claim(struct pci_device *pci)
+{
+	struct pci_owner *owner;
+	int rc;
+
+	for_each_table_entry(owner, PCI_OWNERS) {
+		if ((rc = owner->claim(pci)) != 0) {
+			while (owner != table_start(PCI_OWNERS)) {
+				owner--;
+				owner->release(pci);
+			}
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/** Give the function back to every platform owner, last first */
+static void pci_release(struct pci_device *pci)
+{
+	struct pci_owner *owner;
+
+	for_each_table_entry_reverse(owner, PCI_OWNERS)
+		owner->release(pci);
+}
+
+/** The bound device at a function, or NULL */
+static struct pci_device *pci_bound(uint32_t busdevfn)
+{
+	struct pci_device *pci;
+
+	list_for_each_entry(pci, &pci_devices, list) {
+		if (pci->busdevfn == busdevfn)
+			return pci;
+	}
+	return NULL;
+}
+
+int pci_probe_one(uint32_t busdevfn, struct pci_device **bound)
 {
 	const struct pci_driver *driver = NULL;
 	const struct pci_device_id *match;
 	struct pci_device *pci;
+	uint32_t id = pci_config_read(busdevfn, PCI_VENDOR_ID, 4);
 	int rc;
 
-	if (pci_probe_only != PCI_PROBE_ALL &&
-	    (unsigned long)pci_probe_only != busdevfn)
-		return;
+	if (pci_bound(busdevfn))
+		return -EALREADY;
 	match = pci_match((uint16_t)id, (uint16_t)(id >> 16), &driver);
 	if (!match)
-		return;
+		return -ENOTSUP;
 	pci = zalloc(sizeof(*pci));
 	if (!pci)
-		return;
+		return -ENOMEM;
 	INIT_LIST_HEAD(&pci->list);
 	pci->busdevfn = busdevfn;
 	pci->vendor = (uint16_t)id;
@@ -212,13 +257,43 @@ static void pci_probe_function(uint32_t busdevfn, uint32_t id)
 		 (unsigned int)PCI_FUNC(busdevfn));
 	DBG("PCI %s %04x:%04x (%s) probing with %s\n", pci->busloc + 4,
 	    pci->vendor, pci->device, match->name, driver->name);
+	if ((rc = pci_claim(pci)) != 0) {
+		DBG("PCI %s left to its firmware driver: %s\n", pci->busloc + 4,
+		    strerror(rc));
+		goto err_claim;
+	}
 	if ((rc = driver->probe(pci)) != 0) {
 		printf("%s (%s): %s\n", pci->busloc, match->name,
 		       strerror(rc));
-		free(pci);
-		return;
+		goto err_probe;
 	}
 	list_add_tail(&pci->list, &pci_devices);
+	if (bound)
+		*bound = pci;
+	return 0;
+
+err_probe:
+	pci_release(pci);
+err_claim:
+	free(pci);
+	return rc;
+}
+
+void pci_remove_one(struct pci_device *pci)
+{
+	list_del(&pci->list);
+	pci->driver->remove(pci);
+	pci_release(pci);
+	free(pci);
+}
+
+/** Bind a function found by the scan, if a driver matches it */
+static void pci_probe_function(uint32_t busdevfn)
+{
+	if (pci_probe_only != PCI_PROBE_ALL &&
+	    (unsigned long)pci_probe_only != busdevfn)
+		return;
+	pci_probe_one(busdevfn, NULL);
 }
 
 /**
@@ -255,7 +330,7 @@ static void pci_scan(void)
 						max_bus = sub;
 					continue;
 				}
-				pci_probe_function(busdevfn, id);
+				pci_probe_function(busdevfn);
 			}
 		}
 	}
@@ -276,11 +351,8 @@ static void pci_shutdown(int booting)
 	struct pci_device *pci;
 
 	(void)booting;
-	while ((pci = list_last_entry(&pci_devices, struct pci_device, list))) {
-		list_del(&pci->list);
-		pci->driver->remove(pci);
-		free(pci);
-	}
+	while ((pci = list_last_entry(&pci_devices, struct pci_device, list)))
+		pci_remove_one(pci);
 }
 
 struct startup_fn pci_startup_fn __startup_fn(STARTUP_NORMAL) = {

@@ -121,6 +121,8 @@ struct pci_device {
 	const struct pci_device_id *id;
 	/** Driver private data */
 	void *priv;
+	/** Platform data (the owner's record, see struct pci_owner) */
+	void *owner_priv;
 };
 
 /** A PCI driver: linking it in makes every matching device probe */
@@ -141,6 +143,25 @@ struct pci_driver {
 #define PCI_DRIVERS  __table(struct pci_driver, "pci_drivers")
 #define __pci_driver __table_entry(PCI_DRIVERS, 01)
 
+/**
+ * A platform's say over PCI functions. Where firmware drivers may already
+ * drive a function (UEFI), the platform takes it from them before a Keel
+ * driver probes it, and gives it back once the Keel driver has let go.
+ * Platforms without firmware drivers register none.
+ */
+struct pci_owner {
+	/**
+	 * Take a function for a Keel driver.
+	 *
+	 * @ret rc	0, or a negative error: the function is left alone
+	 */
+	int (*claim)(struct pci_device *pci);
+	/** Give it back (after the driver's remove, or a failed probe) */
+	void (*release)(struct pci_device *pci);
+};
+#define PCI_OWNERS __table(struct pci_owner, "pci_owners")
+#define __pci_owner __table_entry(PCI_OWNERS, 01)
+
 /** Declare a driver's ID table entry */
 #define PCI_ID(_vendor, _device, _name, _data)                                 \
 	{                                                                      \
@@ -157,6 +178,30 @@ struct pci_driver {
  */
 extern long pci_probe_only;
 #define PCI_PROBE_ALL (-1L)
+/** The scan binds nothing: the platform binds its devices (pci_probe_one) */
+#define PCI_PROBE_NONE (-2L)
+
+/**
+ * The linked-in driver for a vendor and device ID.
+ *
+ * @ret driver	driver, or NULL if none matches
+ */
+const struct pci_driver *pci_find_driver(uint16_t vendor, uint16_t device);
+
+/**
+ * Bind one function to the linked-in driver that matches it, whatever
+ * pci_probe_only says: for a platform that is handed its device (a UEFI
+ * driver binding).
+ *
+ * @busdevfn	function (PCI_BUSDEVFN)
+ * @pci		bound device, filled in (may be NULL)
+ * @ret rc	0, -ENOTSUP if no driver matches, -EALREADY if bound, or the
+ *		owner's or driver's error
+ */
+int pci_probe_one(uint32_t busdevfn, struct pci_device **pci);
+
+/** Unbind a bound device and free it (the driver's remove, the owner's release) */
+void pci_remove_one(struct pci_device *pci);
 
 /** Every bound device */
 extern struct list_head pci_devices;
