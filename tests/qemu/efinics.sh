@@ -27,7 +27,7 @@ CASES=("$@")
 TIMEOUT=${TIMEOUT:-300}
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS.fd
-KERNEL=${KERNEL:-/boot/vmlinuz-6.1.0-56-amd64}
+KERNEL=${KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 work=$(mktemp -d /tmp/keel-efinics.XXXXXX)

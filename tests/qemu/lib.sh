@@ -8,7 +8,8 @@
 QT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 QT_ROOT=$(cd "$QT_DIR/../.." && pwd)
 QT_BUILD=${QT_BUILD:-$QT_ROOT/bin-qemu-tests}
-QT_KERNEL=${QT_KERNEL:-/boot/vmlinuz-6.1.0-56-amd64}
+# The newest Debian kernel that linux-image-amd64 installed
+QT_KERNEL=${QT_KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
 QT_TIMEOUT=${QT_TIMEOUT:-240}
 QT_PYTHON=${QT_PYTHON:-python3}
 QT_QEMU=${QT_QEMU:-qemu-system-x86_64}
