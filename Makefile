@@ -264,6 +264,12 @@ deps:
 
 FUZZ_IMAGES := $(addprefix $(linux-fuzz_BIN)/,$(linux-fuzz_IMAGES))
 
+# The QEMU boot tests (tests/qemu/run) need every firmware image; one that
+# is missing there is a failed test (defined before check: a rule's
+# prerequisites are expanded where the rule stands)
+QEMU_TEST_IMAGES := $(if $(filter pcbios,$(PLATFORM_VARIANTS)),bin/keel.iso) \
+	$(filter-out $(linux_BIN)/%,$(DEFAULT_IMAGES))
+
 # make check: every test stage; tests/check prints the overall tally last
 check: $(linux_BIN)/tests.linux $(linux-san_BIN)/tests.linux \
 		$(linux_BIN)/keel.linux $(FUZZ_IMAGES) $(QEMU_TEST_IMAGES)
@@ -284,11 +290,6 @@ bin/keel.iso: bin/keel.lkrn $(ISO_EFI) util/mkiso
 	$(Q)util/mkiso -o $@ --lkrn bin/keel.lkrn \
 		$(if $(ISO_EFI),--efi $(ISO_EFI),--no-efi) >/dev/null
 iso: bin/keel.iso
-
-# The QEMU boot tests (tests/qemu/run) need every firmware image; one that
-# is missing there is a failed test
-QEMU_TEST_IMAGES := $(if $(filter pcbios,$(PLATFORM_VARIANTS)),bin/keel.iso) \
-	$(filter-out $(linux_BIN)/%,$(DEFAULT_IMAGES))
 
 # make demo: boots bin/keel.iso in QEMU against a loopback web server, then
 # Linux greets you (UEFI=1: under OVMF); make demo-shell stops at Keel's shell
