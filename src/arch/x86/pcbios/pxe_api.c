@@ -607,7 +607,7 @@ struct pxe_api_call pxe_api_calls[] __pxe_api_call = {
 	 pxe_get_cached_info},
 	{PXENV_START_UNDI, sizeof(struct pxe_start_undi), pxe_success},
 	{PXENV_STOP_UNDI, sizeof(struct pxe_status_only), pxe_stop_undi},
-	{PXENV_UNLOAD_STACK, sizeof(struct pxe_status_only) + 10,
+	{PXENV_UNLOAD_STACK, sizeof(struct pxe_unload_stack),
 	 pxe_unload_stack},
 	{PXENV_START_BASE, sizeof(struct pxe_status_only), pxe_success},
 	{PXENV_STOP_BASE, sizeof(struct pxe_status_only), pxe_success},
