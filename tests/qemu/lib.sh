@@ -81,6 +81,19 @@ qt_mbr_disk() {
 	truncate -s 1M "$out" && dd if="$o/mbr.bin" of="$out" conv=notrunc status=none
 }
 
+# qt_pm_nbp OUT: the test NBP that calls the PXE API from 16-bit protected
+# mode (tests/qemu/pmcall.S) and prints KEEL-QEMU-PM-MARKER on COM1
+qt_pm_nbp() {
+	local o=$QT_BUILD/pmcall
+	mkdir -p "$o"
+	if [ ! -s "$o/pmcall.bin" ] || [ "$QT_DIR/pmcall.S" -nt "$o/pmcall.bin" ]; then
+		${QT_CC:-gcc} -m32 -c -o "$o/pmcall.o" "$QT_DIR/pmcall.S" &&
+			ld -m elf_i386 -Ttext 0x7c00 -e _start -o "$o/pmcall.elf" "$o/pmcall.o" &&
+			objcopy -O binary -j .text "$o/pmcall.elf" "$o/pmcall.bin" || return 1
+	fi
+	cp "$o/pmcall.bin" "$1"
+}
+
 # qt_www DIR: a web root with the kernel and the initrds under fixed names
 #   vmlinuz, initrd.gz (full), base.gz, payload.gz, demo.gz
 qt_www() {

@@ -69,7 +69,11 @@ struct pxe_ppxe {
 	struct pxe_segoff base_rom_id;
 	/** Real-mode entry: opcode, parameter offset, segment on the stack */
 	struct pxe_segoff entry_sp;
-	/** 16-bit protected-mode entry (selector:offset), 0:0 if none */
+	/**
+	 * 16-bit protected-mode entry, 0:0 if none: the caller calls it
+	 * through a code descriptor of its own (Keel: one based at this
+	 * real-mode segment), with selector:offset parameters
+	 */
 	struct pxe_segoff entry_esp;
 	struct pxe_segoff status_callout;
 	uint8_t reserved2;

@@ -52,6 +52,19 @@ struct pxe_block_header {
 	uint8_t busy;
 	uint8_t pad3;
 	uint32_t e820_count;
+	/** A 16-bit protected-mode caller's stack (ESP, then SS: lss) */
+	uint32_t caller_esp;
+	uint16_t caller_ss;
+	/** Non-zero while the call in progress came from protected mode */
+	uint8_t pm_call;
+	uint8_t pad4;
+	/** The caller's frame: its stack offset after our pushes */
+	uint32_t caller_frame;
+	/** The caller's GDTR and IDTR (limit, linear base) */
+	uint16_t caller_gdt_limit;
+	uint32_t caller_gdt_base;
+	uint16_t caller_idt_limit;
+	uint32_t caller_idt_base;
 } __attribute__((packed));
 
 /* ------------------------------------------------------------------------
@@ -77,15 +90,19 @@ struct pxe_api_call {
 extern struct net_device *pxe_netdev;
 
 /**
- * A caller's real-mode buffer as a pointer, or NULL if [seg:off, +len)
- * leaves the real-mode address space or the 64 KiB segment, or overlaps
- * Keel's own base-memory code.
+ * A caller's buffer as a pointer, or NULL if [seg:off, +len) leaves the
+ * 64 KiB segment or the memory an NBP may use, or overlaps Keel's own
+ * base-memory code. @seg is a real-mode segment, or a selector of the
+ * caller's GDT during a 16-bit protected-mode call.
  */
 void *pxe_user_ptr(uint16_t seg, uint16_t off, size_t len);
 /** As pxe_user_ptr() for a 32-bit physical address (UNDI data blocks) */
 void *pxe_user_phys(uint32_t phys, size_t len);
 
-/** The receive buffer in base memory, and its real-mode address */
+/**
+ * The receive buffer in base memory, and its address for the caller
+ * (segment or, during a protected-mode call, selector : offset)
+ */
 void *pxe_rx_buffer(struct pxe_segoff *addr);
 #define PXE_RX_BUFFER_LEN 1536
 
