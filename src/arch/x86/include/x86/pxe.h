@@ -397,11 +397,12 @@ struct pxe_undi_get_iface_info {
 	uint32_t service_flags;
 	uint32_t reserved[4];
 } __attribute__((packed));
-/* Service flags (NDIS 2.0 MAC service flags) */
+/* Service flags (NDIS 2.0 MAC service flags: bit 4 settable station
+ * address, bit 11 open/close adapter) */
 #define PXE_IFACE_BROADCAST 0x0001
 #define PXE_IFACE_MULTICAST 0x0002
 #define PXE_IFACE_SET_STATION_ADDRESS 0x0010
-#define PXE_IFACE_OPEN_CLOSE 0x0040
+#define PXE_IFACE_OPEN_CLOSE 0x0800
 
 /** PXENV_UNDI_ISR */
 struct pxe_undi_isr {
