@@ -19,8 +19,6 @@ enum pxe_entry_kind {
 
 static enum pxe_entry_kind pxe_entry_kind;
 static struct pxe_segoff pxe_entry;
-/** Set by pxe_keep_stack(): the next boot is a chained NBP */
-static int pxe_keep;
 
 /** BIOS data area: free base memory in KiB */
 #define BDA_BASEMEM ((volatile uint16_t *)0x413)
@@ -207,16 +205,6 @@ void pxe_unload(void)
 		pxe_call(PXENV_STOP_UNDI, &p->s);
 	/* Whatever happened, the entry points may be gone now */
 	pxe_entry_kind = PXE_ENTRY_NONE;
-}
-
-void pxe_keep_stack(void)
-{
-	pxe_keep = 1;
-}
-
-int pxe_keeping_stack(void)
-{
-	return pxe_keep;
 }
 
 int pxe_basemem_alloc(struct pxe_basemem *mem, size_t len)

@@ -528,7 +528,7 @@ static void undi_shutdown(int booting)
 	unregister_netdev(netdev);
 	undi_netdev = NULL;
 	/* An operating system gets the NIC quiet and the stack unloaded */
-	if (booting && !pxe_keeping_stack())
+	if (booting)
 		pxe_unload();
 	pxe_basemem_free(&undi->mem);
 	netdev_put(netdev);

@@ -46,14 +46,6 @@ int pxe_call(unsigned int opcode, void *params);
 void pxe_unload(void);
 
 /**
- * Ask that the PXE stack be kept loaded at the next boot, because the
- * image booted (a chained NBP) will use it.
- */
-void pxe_keep_stack(void);
-/** True if pxe_keep_stack() was asked */
-int pxe_keeping_stack(void);
-
-/**
  * Take @len bytes of base memory (rounded up to KiB) from the top, by
  * lowering the BIOS free-memory word at 40:13.
  *
