@@ -50,12 +50,7 @@ qt_stop_all() {
 	for pid in "${QT_PIDS[@]}"; do
 		qt_kill_pid "$pid"
 	done
-	# Console output after which nothing useful comes: QEMU is stopped at once
-# rather than at the time limit (SeaBIOS found nothing to boot; OVMF fell
-# back to its built-in shell; Keel or iPXE gave up and opened its shell)
-QT_GIVE_UP=${QT_GIVE_UP:-No bootable device|Shell> |keel> |iPXE> }
-
-QT_PIDS=()
+	QT_PIDS=()
 }
 
 # qt_initrds: build (or reuse) the initramfs images; sets QT_INITRDS (their
