@@ -308,7 +308,8 @@ int kz_fixups(uint8_t *img, uint32_t filesz, uint32_t mem_len,
 	fl.left = kz_varint(&fl.p, fl.end);
 	ml.p = fl.p;
 	ml.end = fl.end;
-	for (i = 0; i < fl.left; i++)
+	/* (a damaged count ends with the table, not after 2^32 turns) */
+	for (i = 0; i < fl.left && ml.p < ml.end; i++)
 		kz_varint(&ml.p, ml.end);
 	ml.left = kz_varint(&ml.p, ml.end);
 	if (fl.left == ~0u || ml.left == ~0u)

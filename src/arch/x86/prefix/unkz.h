@@ -31,8 +31,8 @@
  * kept in that 25-bit signed form: calls to one function then look alike.
  */
 
-#define KZ_PBITS 11
-#define KZ_MOVE 5
+#define KZ_PBITS 12
+#define KZ_MOVE 6
 #define KZ_LC 3
 #define KZ_ALIGN_BITS 4
 #define KZ_END_SPEC_SLOT 14
