@@ -1,0 +1,18 @@
+/* The full feature set's extras: commands that the small BIOS images leave out. */
+#include <config/general.h>
+
+/*
+ * config.c requires what every image has. Images that are not size-bound
+ * require this object too (keel.linux, the EFI images, keel.lkrn and
+ * keel.pxe); undionly.kpxe and the PCI option ROMs do without it, as they
+ * must fit where the BIOS puts them. Each line is a diagnostic command: the
+ * small images keep everything needed to boot (DHCP, DNS, TFTP, HTTP,
+ * scripts, menus, settings, images, sanboot).
+ */
+REQUIRE_OBJECT(ping_cmd);
+REQUIRE_OBJECT(nslookup_cmd);
+REQUIRE_OBJECT(digest_cmd);
+
+#if defined(__x86_64__) || defined(__i386__)
+REQUIRE_OBJECT(cpuid_cmd);
+#endif
