@@ -27,7 +27,6 @@ REQUIRE_OBJECT(builtin_settings);
 REQUIRE_OBJECT(complete_cmd);
 REQUIRE_OBJECT(menu_cmd);
 REQUIRE_OBJECT(login_cmd);
-REQUIRE_OBJECT(config_cmd);
 
 /* The network stack */
 REQUIRE_OBJECT(netdevice);
@@ -47,7 +46,6 @@ REQUIRE_OBJECT(http);
 
 /* Downloads and images */
 REQUIRE_OBJECT(image_cmd);
-REQUIRE_OBJECT(param_cmd);
 REQUIRE_OBJECT(autoboot);
 
 /* The host build: its platform services (linked through tables) */

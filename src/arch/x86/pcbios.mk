@@ -57,9 +57,9 @@ check: bin/kz_test
 # Native NIC drivers: PCI (mechanism 1), e1000, virtio-net, rtl8139; undionly has
 # none of them, it drives the NIC through the stock ROM's UNDI. Only the
 # keel payload (keel.lkrn) is given a command line and initrd by a loader.
-# The keel payload has the full feature set (src/config/config_full.c: ping,
-# nslookup, the digest commands, cpuid); undionly.kpxe and the option ROMs
-# leave those out to stay small (see README.md).
+# The keel payload has the full feature set (src/config/config_full.c:
+# config, params, ping, nslookup, the digest commands, cpuid); undionly.kpxe
+# and the option ROMs leave those out to stay small (see README.md).
 PCBIOS_NATIVE_NICS := -u obj_pci -u obj_pci_mech1 -u obj_e1000 -u obj_virtio_net \
 	-u obj_rtl8139
 PCBIOS_PAYLOAD_keel := $(PCBIOS_NATIVE_NICS) -u obj_bios_cmdline -u obj_config_full
