@@ -24,7 +24,6 @@ REQUIRE_OBJECT(script_cmd);
 REQUIRE_OBJECT(reboot_cmd);
 REQUIRE_OBJECT(settings_cmd);
 REQUIRE_OBJECT(builtin_settings);
-REQUIRE_OBJECT(complete_cmd);
 REQUIRE_OBJECT(menu_cmd);
 REQUIRE_OBJECT(login_cmd);
 

@@ -5,12 +5,14 @@
  * config.c requires what every image has. Images that are not size-bound
  * require this object too (keel.linux, the EFI images, keel.lkrn and
  * keel.pxe); undionly.kpxe and the PCI option ROMs do without it, as they
- * must fit where the BIOS puts them. Each line is a command that a boot
- * does not need: the settings editor (config), HTTP form parameters
- * (params, param) and diagnostics. The small images keep everything needed
- * to boot (DHCP, DNS, TFTP, HTTP, scripts, menus, login, settings, images,
- * sanboot).
+ * must fit where the BIOS puts them. Each line is something that a boot
+ * does not need: Tab completion in the line editor, the settings editor
+ * (config), HTTP form parameters (params, param) and diagnostic commands.
+ * The small images keep everything needed to boot (DHCP, DNS, TFTP, HTTP,
+ * scripts, menus, login, settings, images, sanboot).
  */
+REQUIRE_OBJECT(edit_complete);
+REQUIRE_OBJECT(complete_cmd);
 REQUIRE_OBJECT(config_cmd);
 REQUIRE_OBJECT(param_cmd);
 REQUIRE_OBJECT(ping_cmd);
