@@ -17,6 +17,8 @@
 #define KZ_BLOCK 1024
 #define KZ_HASH_BITS 16
 #define KZ_DEPTH 1024
+/* Farthest 2-byte match worth a look (a far one costs more than literals) */
+#define KZ_DIST2_MAX 256
 #define KZ_INF 0x7fffffff
 
 struct kz_enc {
@@ -32,8 +34,9 @@ struct kz_enc {
 	/* Input (filtered) */
 	const uint8_t *in;
 	size_t n;
-	/* Match finder */
-	int32_t *head, *chain;
+	/* Match finder: chains of 3-byte hashes, and the last position of
+	 * every 2-byte value */
+	int32_t *head, *chain, *head2;
 	/* Price of a 0 bit for probability p >> 4 */
 	uint32_t price[(1 << KZ_PBITS) >> 4];
 };
@@ -326,8 +329,18 @@ static unsigned int kz_find(struct kz_enc *e, size_t pos,
 	int32_t cand;
 	uint32_t h;
 
-	if (avail < 3)
+	if (avail < 2)
 		return 0;
+	h = e->in[pos] | (e->in[pos + 1] << 8);
+	cand = e->head2[h];
+	e->head2[h] = (int32_t)pos;
+	if (cand >= 0 && pos - (size_t)cand <= KZ_DIST2_MAX) {
+		m[count].len = 2;
+		m[count].dist = (uint32_t)(pos - (size_t)cand);
+		count++;
+	}
+	if (avail < 3)
+		return count;
 	h = kz_hash(e->in + pos);
 	cand = e->head[h];
 	e->chain[pos] = cand;
@@ -556,9 +569,11 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 		goto out;
 	e->head = malloc(sizeof(*e->head) << KZ_HASH_BITS);
 	e->chain = malloc(sizeof(*e->chain) * (n + 1));
-	if (!e->head || !e->chain)
+	e->head2 = malloc(sizeof(*e->head2) << 16);
+	if (!e->head || !e->chain || !e->head2)
 		goto out;
 	memset(e->head, 0xff, sizeof(*e->head) << KZ_HASH_BITS);
+	memset(e->head2, 0xff, sizeof(*e->head2) << 16);
 	memcpy(buf, in, n);
 	kz_filter(buf, n);
 	e->in = buf;
@@ -589,6 +604,7 @@ out:
 	if (e) {
 		free(e->head);
 		free(e->chain);
+		free(e->head2);
 	}
 	free(e);
 	free(buf);
