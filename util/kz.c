@@ -9,9 +9,12 @@
  * The format is described in src/arch/x86/prefix/unkz.h. The parse is
  * chosen block by block: a shortest-path search over the next KZ_BLOCK
  * positions, where every literal, match and repeat is priced (in 1/16 bit)
- * from the model's probabilities as they stand at the block's start, each
- * position remembering the state and last distance of its best path. The
- * block's path is then coded for real, which updates the model.
+ * from the model's probabilities, each position remembering the state and
+ * last distances of its best path. A first parse is priced from the model
+ * as it stands at the block's start and coded, which updates the model;
+ * then the coder goes back to the block's start and parses again, priced
+ * from that updated model (which knows the block's statistics), and that
+ * path is coded for real.
  */
 
 #define KZ_BLOCK 1024
@@ -19,6 +22,9 @@
 #define KZ_DEPTH 1024
 /* Farthest 2-byte match worth a look (a far one costs more than literals) */
 #define KZ_DIST2_MAX 256
+/* Parses of each block: every one after the first is priced from the
+ * model as the one before left it */
+#define KZ_PASSES 2
 #define KZ_INF 0x7fffffff
 
 struct kz_enc {
@@ -34,9 +40,14 @@ struct kz_enc {
 	/* Input (filtered) */
 	const uint8_t *in;
 	size_t n;
-	/* Match finder: chains of 3-byte hashes, and the last position of
-	 * every 2-byte value */
-	int32_t *head, *chain, *head2;
+	/* Match finder: chains of 3-byte hashes, and for every position
+	 * the one before with the same 2 bytes; positions below @inserted are
+	 * in them */
+	int32_t *head, *chain, *head2, *chain2;
+	size_t inserted;
+	/* The probabilities that prices are taken from: p, or next_p */
+	const uint16_t *pp;
+	uint16_t next_p[KZ_NPROBS];
 	/* Price of a 0 bit for probability p >> 4 */
 	uint32_t price[(1 << KZ_PBITS) >> 4];
 };
@@ -149,7 +160,7 @@ static void kz_enc_rtree(struct kz_enc *e, unsigned int base, unsigned int n,
 static uint32_t kz_pbit(const struct kz_enc *e, unsigned int i,
 			unsigned int bit)
 {
-	unsigned int p = e->p[i];
+	unsigned int p = e->pp[i];
 
 	return e->price[(bit ? (1u << KZ_PBITS) - p : p) >> 4];
 }
@@ -320,7 +331,7 @@ static uint32_t kz_hash(const uint8_t *p)
 	       (32 - KZ_HASH_BITS);
 }
 
-/** Matches at @pos (after inserting it), longest first found last */
+/** Matches at @pos (inserted on the first visit), longest first found last */
 static unsigned int kz_find(struct kz_enc *e, size_t pos,
 			    struct kz_match *m, unsigned int max)
 {
@@ -331,9 +342,18 @@ static unsigned int kz_find(struct kz_enc *e, size_t pos,
 
 	if (avail < 2)
 		return 0;
-	h = e->in[pos] | (e->in[pos + 1] << 8);
-	cand = e->head2[h];
-	e->head2[h] = (int32_t)pos;
+	if (pos >= e->inserted) {
+		h = e->in[pos] | (e->in[pos + 1] << 8);
+		e->chain2[pos] = e->head2[h];
+		e->head2[h] = (int32_t)pos;
+		if (avail >= 3) {
+			h = kz_hash(e->in + pos);
+			e->chain[pos] = e->head[h];
+			e->head[h] = (int32_t)pos;
+		}
+		e->inserted = pos + 1;
+	}
+	cand = e->chain2[pos];
 	if (cand >= 0 && pos - (size_t)cand <= KZ_DIST2_MAX) {
 		m[count].len = 2;
 		m[count].dist = (uint32_t)(pos - (size_t)cand);
@@ -341,11 +361,7 @@ static unsigned int kz_find(struct kz_enc *e, size_t pos,
 	}
 	if (avail < 3)
 		return count;
-	h = kz_hash(e->in + pos);
-	cand = e->head[h];
-	e->chain[pos] = cand;
-	e->head[h] = (int32_t)pos;
-	for (; cand >= 0 && depth--; cand = e->chain[cand]) {
+	for (cand = e->chain[pos]; cand >= 0 && depth--; cand = e->chain[cand]) {
 		const uint8_t *a = e->in + pos, *b = e->in + cand;
 		size_t l;
 
@@ -556,12 +572,12 @@ void kz_filter(uint8_t *buf, size_t len)
 
 uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 {
-	struct kz_enc *e = calloc(1, sizeof(*e));
+	struct kz_enc *e = calloc(1, sizeof(*e)), *snap = malloc(sizeof(*e));
 	uint8_t *buf = malloc(n + 1);
 	struct kz_node *opt = calloc(KZ_BLOCK + KZ_MAX_LEN + 1, sizeof(*opt));
 	uint32_t *path = calloc(KZ_BLOCK + 1, sizeof(*path));
 	uint32_t reps[4] = {1, 1, 1, 1};
-	unsigned int state = 0, i;
+	unsigned int state = 0, i, pass;
 	size_t pos = 0;
 	uint8_t *out = NULL;
 
@@ -570,7 +586,8 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 	e->head = malloc(sizeof(*e->head) << KZ_HASH_BITS);
 	e->chain = malloc(sizeof(*e->chain) * (n + 1));
 	e->head2 = malloc(sizeof(*e->head2) << 16);
-	if (!e->head || !e->chain || !e->head2)
+	e->chain2 = malloc(sizeof(*e->chain2) * (n + 1));
+	if (!e->head || !e->chain || !e->head2 || !e->chain2 || !snap)
 		goto out;
 	memset(e->head, 0xff, sizeof(*e->head) << KZ_HASH_BITS);
 	memset(e->head2, 0xff, sizeof(*e->head2) << 16);
@@ -586,10 +603,29 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 					 16 + 0.5);
 	e->range = 0xffffffff;
 	e->cache_size = 1;
+	e->pp = e->p;
 	while (pos < n) {
 		uint32_t blen = n - pos < KZ_BLOCK ? (uint32_t)(n - pos) : KZ_BLOCK;
+		uint32_t reps0[4];
+		unsigned int state0 = state;
 
+		/* Twice: the second parse is priced with the model as the
+		 * first one left it, which knows the block's statistics */
+		memcpy(reps0, reps, sizeof(reps0));
+		for (pass = 1; pass < KZ_PASSES; pass++) {
+			*snap = *e;
+			kz_block(e, pos, blen, opt, path, &state, reps);
+			memcpy(snap->next_p, e->p, sizeof(e->p));
+			snap->out = e->out;
+			snap->out_cap = e->out_cap;
+			snap->inserted = e->inserted;
+			*e = *snap;
+			state = state0;
+			memcpy(reps, reps0, sizeof(reps0));
+			e->pp = e->next_p;
+		}
 		kz_block(e, pos, blen, opt, path, &state, reps);
+		e->pp = e->p;
 		pos += blen;
 	}
 	for (i = 0; i < 5; i++)
@@ -605,8 +641,10 @@ out:
 		free(e->head);
 		free(e->chain);
 		free(e->head2);
+		free(e->chain2);
 	}
 	free(e);
+	free(snap);
 	free(buf);
 	free(opt);
 	free(path);
