@@ -13,6 +13,7 @@
  */
 REQUIRE_OBJECT(edit_complete);
 REQUIRE_OBJECT(complete_cmd);
+REQUIRE_OBJECT(settings_complete);
 REQUIRE_OBJECT(config_cmd);
 REQUIRE_OBJECT(param_cmd);
 REQUIRE_OBJECT(ping_cmd);
