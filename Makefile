@@ -171,6 +171,12 @@ _dbgstamps := $$(shell mkdir -p $$($(1)_BIN)/.dbg && cd $$($(1)_BIN)/.dbg && \
 $$(foreach o,$$($(1)_OBJS) $$($(1)_TOBJS),$$(eval $$(o): $$(wildcard \
 	$$($(1)_BIN)/.dbg/$$(basename $$(notdir $$(o))).lvl)))
 
+# A renamed or removed source leaves a dependency file that names it, and
+# make would stop with "No rule to make target": forget such objects
+_stale := $$(shell for d in $$$$(awk 'FNR == 1 && $$$$2 != "\\" && \
+	(getline l < $$$$2) < 0 { print FILENAME } FNR == 1 { close($$$$2) }' \
+	$$($(1)_BIN)/*.d 2>/dev/null); do rm -f "$$$$d" "$$$${d%.d}.o"; done)
+
 # Embedded script stamp: rebuild when EMBED names another file
 _embstamp := $$(shell mkdir -p $$($(1)_BIN) && \
 	echo '$(EMBED_PATH)' | cmp -s - $$($(1)_BIN)/.embed || \

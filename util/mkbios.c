@@ -14,8 +14,10 @@
  *	(1..127: one byte; 0x80|hi, lo: 14 bits; 0xff + 4 bytes; 0 ends)
  *   mkbios kz IN.pay OUT.kz
  *	the payload compressed (util/kz.c), after a struct kz_header
- *   mkbios lkrn PREFIX IN.kz OUT
- *	a Linux bzImage: setup sectors (the prefix), then the payload
+ *   mkbios lkrn SETUP PM32 IN.kz OUT
+ *	a Linux bzImage: setup sectors (SETUP, the real-mode prefix), then
+ *	its protected-mode part: PM32 (the 32-bit entry and the decoder,
+ *	its payload-length field after the marker "KPLN") and the payload
  *   mkbios pxe PREFIX IN.kz OUT
  *	a PXE NBP: the prefix, then the payload, whose length the prefix
  *	reads from the word after the marker "KPLN"
@@ -409,30 +411,6 @@ static uint8_t *join(const uint8_t *prefix, size_t plen, size_t align,
 	return out;
 }
 
-static int cmd_lkrn(const char *prefix_path, const char *pay_path,
-		    const char *out_path)
-{
-	struct packed pay;
-	size_t plen, len, setup;
-	uint8_t *prefix = read_file(prefix_path, &plen), *out;
-
-	packed_open(&pay, pay_path);
-	if (plen < 0x270 || memcmp(prefix + 0x202, "HdrS", 4) != 0)
-		die("%s is not a bzImage prefix", prefix_path);
-	out = join(prefix, plen, 512, &pay, 0, &len);
-	setup = (plen + 511) / 512;
-	if (setup < 2 || setup > 64)
-		die("%s: bad setup size", prefix_path);
-	out[0x1f1] = (uint8_t)(setup - 1);
-	put32(out + 0x1f4, (uint32_t)((pay.len + 15) / 16));
-	/* What the loader must leave free from the load address: the
-	 * compressed payload, then (page-aligned) where it is unpacked */
-	put32(out + 0x260, (uint32_t)(((pay.len + 4095) & ~4095UL) +
-				      ((pay.h.run_len + 4095) & ~4095U)));
-	write_file(out_path, out, len);
-	return 0;
-}
-
 /** The prefix's payload-length field, after the marker "KPLN" */
 static uint8_t *find_len_field(uint8_t *prefix, size_t plen)
 {
@@ -444,6 +422,41 @@ static uint8_t *find_len_field(uint8_t *prefix, size_t plen)
 	}
 	die("%s", "prefix has no KPLN field");
 	return NULL;
+}
+
+static int cmd_lkrn(const char *setup_path, const char *pm_path,
+		    const char *pay_path, const char *out_path)
+{
+	struct packed pay;
+	size_t slen, pmlen, pmpad, len, setup, sys;
+	uint8_t *setup_code = read_file(setup_path, &slen);
+	uint8_t *pm = read_file(pm_path, &pmlen), *prefix, *out;
+
+	packed_open(&pay, pay_path);
+	if (slen < 0x270 || memcmp(setup_code + 0x202, "HdrS", 4) != 0)
+		die("%s is not a bzImage prefix", setup_path);
+	setup = (slen + 511) / 512;
+	if (setup < 2 || setup > 64)
+		die("%s: bad setup size", setup_path);
+	/* The protected-mode part: its code, then the payload at 16 bytes */
+	pmpad = (pmlen + 15) & ~(size_t)15;
+	prefix = calloc(1, setup * 512 + pmpad);
+	if (!prefix)
+		die("%s", strerror(errno));
+	memcpy(prefix, setup_code, slen);
+	memcpy(prefix + setup * 512, pm, pmlen);
+	out = join(prefix, setup * 512 + pmpad, 16, &pay, 0, &len);
+	put32(find_len_field(out + setup * 512, pmlen), (uint32_t)pay.len);
+	sys = pmpad + pay.len;
+	out[0x1f1] = (uint8_t)(setup - 1);
+	put32(out + 0x1f4, (uint32_t)((sys + 15) / 16));
+	/* What the loader must leave free from the load address: the
+	 * protected-mode part, then (page-aligned) where it is unpacked */
+	put32(out + 0x260, (uint32_t)(((sys + 4095) & ~4095UL) +
+				      ((pay.h.run_len + 4095) & ~4095U)));
+	write_file(out_path, out, len);
+	free(prefix);
+	return 0;
 }
 
 static int cmd_pxe(const char *prefix_path, const char *pay_path,
@@ -594,13 +607,13 @@ int main(int argc, char **argv)
 		return cmd_rom(argv[2], argv[3], argv[4], argv[5]);
 	if (argc == 5 && strcmp(argv[1], "romid") == 0)
 		return cmd_romid(argv[2], argv[3], argv[4]);
-	if (argc == 5 && strcmp(argv[1], "lkrn") == 0)
-		return cmd_lkrn(argv[2], argv[3], argv[4]);
+	if (argc == 6 && strcmp(argv[1], "lkrn") == 0)
+		return cmd_lkrn(argv[2], argv[3], argv[4], argv[5]);
 	if (argc == 5 && strcmp(argv[1], "pxe") == 0)
 		return cmd_pxe(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: mkbios payload IN.elf OUT.pay\n"
 			"       mkbios kz IN.pay OUT.kz\n"
-			"       mkbios lkrn PREFIX IN.kz OUT\n"
+			"       mkbios lkrn SETUP PM32 IN.kz OUT\n"
 			"       mkbios pxe PREFIX IN.kz OUT\n"
 			"       mkbios rom PREFIX IN.kz VVVV:DDDD OUT\n"
 			"       mkbios romid VVVV:DDDD IN.rom OUT.rom\n");

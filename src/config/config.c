@@ -92,7 +92,7 @@ REQUIRE_OBJECT(efi_memory);
 REQUIRE_OBJECT(efi_reboot);
 REQUIRE_OBJECT(efi_smbios);
 REQUIRE_OBJECT(efi_image);
-REQUIRE_OBJECT(efi_sanboot);
+REQUIRE_OBJECT(sanboot_cmd);
 /* Takes a PCI function from the firmware's driver for a native driver */
 REQUIRE_OBJECT(efi_pci);
 REQUIRE_OBJECT(config_full);

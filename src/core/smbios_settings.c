@@ -1,7 +1,8 @@
-/* SMBIOS settings: machine identity read from the platform's structure table. */
+/* SMBIOS settings: machine identity read from the table a platform's entry point describes. */
 #include <stdint.h>
 #include <string.h>
 #include <errno.h>
+#include <keel/io.h>
 #include <keel/settings.h>
 #include <keel/smbios.h>
 
@@ -14,6 +15,11 @@ static unsigned int smbios_version;
 #define SMBIOS_TYPE_BOARD 2
 #define SMBIOS_TYPE_CHASSIS 3
 #define SMBIOS_TYPE_END 127
+
+/* Entry point lengths: 3.x has 0x18 bytes; 2.x 0x1f (0x20 is tolerated) */
+#define SMBIOS3_EP_MIN_LEN 0x18
+#define SMBIOS2_EP_MIN_LEN 0x1f
+#define SMBIOS2_EP_MAX_LEN 0x20
 
 /** Where a setting comes from: a structure type and a field offset */
 static const struct smbios_field {
@@ -82,8 +88,20 @@ static const char *smbios_string(const uint8_t *strings, const uint8_t *end,
 	return NULL;
 }
 
-static int smbios_fetch_field(const struct smbios_field *f, void *data,
-			      size_t len)
+/** True for the UUIDs that mean "not present" (all 0) or "not set" (all 1s) */
+static int smbios_uuid_unset(const uint8_t *uuid)
+{
+	unsigned int i, ones = 1, zeros = 1;
+
+	for (i = 0; i < 16; i++) {
+		ones &= uuid[i] == 0xff;
+		zeros &= uuid[i] == 0x00;
+	}
+	return ones || zeros;
+}
+
+static int smbios_fetch_field(const struct smbios_field *f,
+			      struct setting *setting, void *data, size_t len)
 {
 	const uint8_t *s, *strings, *end;
 	const char *text;
@@ -95,6 +113,8 @@ static int smbios_fetch_field(const struct smbios_field *f, void *data,
 		return -ENOENT;
 	if (f->raw_len) {
 		memcpy(uuid, s + f->offset, sizeof(uuid));
+		if (smbios_uuid_unset(uuid))
+			return -ENOENT;
 		/* Since 2.6 the first three fields are little-endian */
 		if (smbios_version >= 0x0206) {
 			uint8_t t;
@@ -103,6 +123,8 @@ static int smbios_fetch_field(const struct smbios_field *f, void *data,
 			t = uuid[4], uuid[4] = uuid[5], uuid[5] = t;
 			t = uuid[6], uuid[6] = uuid[7], uuid[7] = t;
 		}
+		if (!setting->type)
+			setting->type = &setting_type_uuid;
 		memcpy(data, uuid, len < sizeof(uuid) ? len : sizeof(uuid));
 		return sizeof(uuid);
 	}
@@ -110,6 +132,8 @@ static int smbios_fetch_field(const struct smbios_field *f, void *data,
 	if (!text)
 		return -ENOENT;
 	text_len = strlen(text);
+	if (!setting->type)
+		setting->type = &setting_type_string;
 	memcpy(data, text, len < text_len ? len : text_len);
 	return (int)text_len;
 }
@@ -123,7 +147,8 @@ static int smbios_fetch(struct settings *settings, struct setting *setting,
 		return -ENOENT;
 	for (i = 0; i < ARRAY_SIZE(smbios_fields); i++) {
 		if (strcmp(setting->name, smbios_fields[i].name) == 0)
-			return smbios_fetch_field(&smbios_fields[i], data, len);
+			return smbios_fetch_field(&smbios_fields[i], setting,
+						  data, len);
 	}
 	return -ENOENT;
 }
@@ -146,8 +171,9 @@ static struct settings smbios_settings = {
 	.default_scope = &smbios_scope,
 };
 
-int smbios_register(const void *structs, size_t len, unsigned int major,
-		    unsigned int minor)
+/** Publish a structure table of @len bytes at @structs, SMBIOS @major.@minor */
+static int smbios_register(const void *structs, size_t len,
+			   unsigned int major, unsigned int minor)
 {
 	if (!structs || len < 4)
 		return -EINVAL;
@@ -155,4 +181,51 @@ int smbios_register(const void *structs, size_t len, unsigned int major,
 	smbios_len = len;
 	smbios_version = (major << 8) | (minor & 0xff);
 	return register_settings(&smbios_settings, NULL, "smbios");
+}
+
+/** True if @len bytes at @p add up to 0 (modulo 256) */
+static int smbios_sum_ok(const uint8_t *p, size_t len)
+{
+	uint8_t sum = 0;
+
+	while (len--)
+		sum += *p++;
+	return sum == 0;
+}
+
+int smbios_register_entry(const void *entry)
+{
+	const uint8_t *ep = entry;
+	uint64_t addr;
+	uint32_t len;
+	unsigned int major, minor;
+
+	if (memcmp(ep, "_SM3_", 5) == 0 && ep[6] >= SMBIOS3_EP_MIN_LEN &&
+	    smbios_sum_ok(ep, ep[6])) {
+		/* 3.x: 32-bit maximum size, 64-bit address */
+		memcpy(&len, ep + 0x0c, sizeof(len));
+		memcpy(&addr, ep + 0x10, sizeof(addr));
+		major = ep[7];
+		minor = ep[8];
+	} else if (memcmp(ep, "_SM_", 4) == 0 && ep[5] >= SMBIOS2_EP_MIN_LEN &&
+		   ep[5] <= SMBIOS2_EP_MAX_LEN && smbios_sum_ok(ep, ep[5]) &&
+		   memcmp(ep + 0x10, "_DMI_", 5) == 0) {
+		/* 2.x: 16-bit exact length, 32-bit address */
+		uint16_t len16;
+		uint32_t addr32;
+
+		memcpy(&len16, ep + 0x16, sizeof(len16));
+		memcpy(&addr32, ep + 0x18, sizeof(addr32));
+		len = len16;
+		addr = addr32;
+		major = ep[6];
+		minor = ep[7];
+	} else {
+		return -ENOENT;
+	}
+	/* The whole table must be addressable (a 32-bit build reaches 4 GiB) */
+	if (!addr || addr > (uint64_t)UINTPTR_MAX - len)
+		return -ERANGE;
+	return smbios_register(phys_to_virt((phys_addr_t)addr), len, major,
+			       minor);
 }

@@ -69,6 +69,7 @@ static const char *const tcp_state_names[] __unused = {
 #define TCP_CF_PASSIVE 0x0200	  /* opened by tcp_listen() */
 #define TCP_CF_RTT_VALID 0x0400	  /* srtt and rttvar hold a sample */
 #define TCP_CF_PROBE 0x0800	  /* a zero-window probe is outstanding */
+#define TCP_CF_SACK 0x1000	  /* the peer takes SACK blocks (RFC 2018) */
 
 /** Our window scale shift: TCP_MAX_WINDOW fits in 16 bits after it */
 #define TCP_RCV_WS 4
@@ -79,8 +80,11 @@ static const char *const tcp_state_names[] __unused = {
 /** Deliveries smaller than this are packed into TCP_TX_CHUNK buffers */
 #define TCP_TX_PACK 2048
 #define TCP_TX_CHUNK 8192
-/** Bytes of options in our SYN: MSS (4), NOP + window scale (4) */
-#define TCP_SYN_OPTS_LEN 8
+/**
+ * Bytes of options in our SYN: MSS (4), NOP + window scale (4), two NOPs +
+ * SACK permitted (4)
+ */
+#define TCP_SYN_OPTS_LEN 12
 /** Most full-sized segments acknowledged by one ACK (see tcp_ack_every) */
 #define TCP_ACK_MAX_SEGS 16
 /** Upper bound on the congestion window, far above any real window */
@@ -126,6 +130,8 @@ struct tcp_connection {
 	struct list_head rx_queue;
 	size_t rx_queue_len;
 	unsigned int rx_queue_count;
+	/** Start of the out-of-order segment received last (the first SACK) */
+	uint32_t sack_recent;
 	/** In-order data bytes received since our last ACK */
 	size_t unacked_len;
 
@@ -155,6 +161,7 @@ struct tcp_seg {
 	/** Options seen (MSS 0: none; ws -1: none) */
 	unsigned int mss;
 	int ws;
+	int sack_perm;
 	/** Addresses */
 	struct sockaddr_tcpip *src, *dest;
 };
@@ -424,8 +431,110 @@ static void tcp_syn_options(struct tcp_connection *conn, uint8_t *opt)
 	opt[5] = TCP_OPT_WS;
 	opt[6] = 3;
 	opt[7] = (uint8_t)conn->rcv_ws;
+	opt[8] = TCP_OPT_NOP;
+	opt[9] = TCP_OPT_NOP;
+	opt[10] = TCP_OPT_SACK_PERM;
+	opt[11] = 2;
+	/* An answer offers only what the peer's SYN offered */
 	if (conn->state == TCP_SYN_RCVD && !(conn->flags & TCP_CF_WS))
 		memset(opt + 4, TCP_OPT_NOP, 4);
+	if (conn->state == TCP_SYN_RCVD && !(conn->flags & TCP_CF_SACK))
+		memset(opt + 8, TCP_OPT_NOP, 4);
+}
+
+/** Received data bytes of a queued segment */
+static size_t tcp_rxq_len(struct io_buffer *iobuf)
+{
+	return iob_len(iobuf) - sizeof(struct tcp_rx_meta);
+}
+
+/** SACK blocks being gathered: the latest segment's range, then others */
+struct tcp_sack_list {
+	uint32_t latest[2];
+	int have_latest;
+	uint32_t others[TCP_SACK_BLOCKS_MAX - 1][2];
+	unsigned int count;
+};
+
+/** Record one merged range of out-of-order data */
+static void tcp_sack_put(struct tcp_connection *conn,
+			 struct tcp_sack_list *list, uint32_t start,
+			 uint32_t end)
+{
+	if (!tcp_seq_before(conn->sack_recent, start) &&
+	    tcp_seq_before(conn->sack_recent, end)) {
+		list->latest[0] = start;
+		list->latest[1] = end;
+		list->have_latest = 1;
+	} else if (list->count < TCP_SACK_BLOCKS_MAX - 1) {
+		list->others[list->count][0] = start;
+		list->others[list->count][1] = end;
+		list->count++;
+	}
+}
+
+/**
+ * Write the SACK option (RFC 2018) an ACK of ours carries: the
+ * out-of-order data we hold, as merged ranges. The range holding the
+ * segment that came last goes first; the others follow from the lowest
+ * up, as many as fit.
+ *
+ * @opt		where to write, or NULL to measure only
+ * @ret len	bytes of options (0: nothing to report)
+ */
+static size_t tcp_sack_option(struct tcp_connection *conn, uint8_t *opt)
+{
+	struct tcp_sack_list list;
+	struct tcp_rx_meta meta;
+	struct io_buffer *pos;
+	uint32_t start = 0, end = 0, s, e, block[2];
+	unsigned int i, n;
+	int open = 0;
+
+	if (!(conn->flags & TCP_CF_SACK) || list_empty(&conn->rx_queue))
+		return 0;
+	memset(&list, 0, sizeof(list));
+	list_for_each_entry(pos, &conn->rx_queue, list) {
+		memcpy(&meta, pos->data, sizeof(meta));
+		s = meta.seq;
+		e = s + (uint32_t)tcp_rxq_len(pos);
+		if (!tcp_seq_after(e, conn->rcv_nxt))
+			continue;
+		if (tcp_seq_before(s, conn->rcv_nxt))
+			s = conn->rcv_nxt;
+		if (open && !tcp_seq_after(s, end)) {
+			if (tcp_seq_after(e, end))
+				end = e;
+			continue;
+		}
+		if (open)
+			tcp_sack_put(conn, &list, start, end);
+		start = s;
+		end = e;
+		open = 1;
+	}
+	if (open)
+		tcp_sack_put(conn, &list, start, end);
+	n = list.have_latest + list.count;
+	if (!n)
+		return 0;
+	if (opt) {
+		opt[0] = TCP_OPT_NOP;
+		opt[1] = TCP_OPT_NOP;
+		opt[2] = TCP_OPT_SACK;
+		opt[3] = (uint8_t)(2 + 8 * n);
+		for (i = 0; i < n; i++) {
+			if (list.have_latest && i == 0)
+				memcpy(block, list.latest, sizeof(block));
+			else
+				memcpy(block, list.others[i - list.have_latest],
+				       sizeof(block));
+			block[0] = htonl(block[0]);
+			block[1] = htonl(block[1]);
+			memcpy(opt + 4 + 8 * i, block, sizeof(block));
+		}
+	}
+	return 4 + 8 * n;
 }
 
 /** Window field of a segment we send */
@@ -456,9 +565,12 @@ static uint16_t tcp_window_field(struct tcp_connection *conn,
 static int tcp_send(struct tcp_connection *conn, uint32_t seq, size_t len,
 		    unsigned int flags)
 {
-	size_t olen = (flags & TCP_SYN) ? TCP_SYN_OPTS_LEN : 0;
+	size_t olen = TCP_SYN_OPTS_LEN;
 	struct tcp_header *hdr;
 	struct io_buffer *iobuf;
+
+	if (!(flags & TCP_SYN))
+		olen = (flags & TCP_RST) ? 0 : tcp_sack_option(conn, NULL);
 
 	iobuf = alloc_iob_headroom(TCPIP_MAX_HEADER_LEN + sizeof(*hdr) + olen,
 				   len);
@@ -467,8 +579,10 @@ static int tcp_send(struct tcp_connection *conn, uint32_t seq, size_t len,
 	if (len)
 		tcp_tx_copy(conn, seq - tcp_data_seq(conn), iob_put(iobuf, len),
 			    len);
-	if (olen)
+	if (flags & TCP_SYN)
 		tcp_syn_options(conn, iob_push(iobuf, olen));
+	else if (olen)
+		tcp_sack_option(conn, iob_push(iobuf, olen));
 	hdr = iob_push(iobuf, sizeof(*hdr));
 	hdr->src = conn->local.st_port;
 	hdr->dest = conn->peer.st_port;
@@ -515,8 +629,10 @@ static size_t tcp_send_at(struct tcp_connection *conn, uint32_t seq,
 		return 1;
 	}
 	offset = seq - tcp_data_seq(conn);
+	/* SACK blocks, if any, take their room out of the segment (RFC 6691) */
 	if (offset < conn->tx_len)
-		len = tcp_min(tcp_min(max, conn->tx_len - offset), conn->mss);
+		len = tcp_min(tcp_min(max, conn->tx_len - offset),
+			      conn->mss - tcp_sack_option(conn, NULL));
 	if (len && offset + len == conn->tx_len)
 		flags |= TCP_PSH;
 	/* A resend carries the FIN only if the FIN went out before */
@@ -1146,12 +1262,6 @@ static int tcp_rx_ack(struct tcp_connection *conn, struct tcp_seg *seg)
  * Reception: data
  */
 
-/** Data bytes of a queued received segment */
-static size_t tcp_rxq_len(struct io_buffer *iobuf)
-{
-	return iob_len(iobuf) - sizeof(struct tcp_rx_meta);
-}
-
 /** Queue a received segment in sequence order (bounded) */
 static void tcp_rxq_insert(struct tcp_connection *conn,
 			   struct io_buffer *iobuf, struct tcp_seg *seg)
@@ -1177,6 +1287,8 @@ static void tcp_rxq_insert(struct tcp_connection *conn,
 		if (tcp_seq_after(pos_meta.seq, seg->seq))
 			break;
 	}
+	if (seg->seq != conn->rcv_nxt)
+		conn->sack_recent = seg->seq;
 	meta.seq = seg->seq;
 	meta.fin = !!(seg->flags & TCP_FIN);
 	memcpy(iob_push(iobuf, sizeof(meta)), &meta, sizeof(meta));
@@ -1355,8 +1467,12 @@ static void tcp_rx_reset(struct tcp_connection *conn, struct tcp_seg *seg)
 		return;
 	}
 	tcp_stats.resets_received++;
-	if ((conn->flags & TCP_CF_PASSIVE) && conn->state == TCP_SYN_RCVD) {
-		/* Back to listening (RFC 9293 3.10.7.4) */
+	if ((conn->flags & TCP_CF_PASSIVE) && conn->state == TCP_SYN_RCVD &&
+	    intf_plugged(&conn->xfer)) {
+		/*
+		 * Back to listening (RFC 9293 3.10.7.4), for a consumer that
+		 * is still there: one that has closed is done with it
+		 */
 		timer_stop(&conn->rtx_timer);
 		conn->state = TCP_LISTEN;
 		conn->flags &= (TCP_CF_PASSIVE | TCP_CF_FIN_QUEUED);
@@ -1423,6 +1539,8 @@ static void tcp_rx_syn_options(struct tcp_connection *conn,
 		conn->snd_ws = 0;
 		conn->rcv_ws = 0;
 	}
+	if (seg->sack_perm)
+		conn->flags |= TCP_CF_SACK;
 	conn->irs = seg->seq;
 	conn->rcv_nxt = seg->seq + 1;
 	conn->rcv_adv = conn->rcv_nxt;
@@ -1553,7 +1671,12 @@ static int tcp_rx_options(const uint8_t *opt, size_t len, struct tcp_seg *seg)
 			if (olen != 3)
 				return -EINVAL;
 			seg->ws = (opt[2] > TCP_MAX_WS) ? TCP_MAX_WS : opt[2];
+		} else if (opt[0] == TCP_OPT_SACK_PERM) {
+			if (olen != 2)
+				return -EINVAL;
+			seg->sack_perm = 1;
 		}
+		/* SACK blocks from the peer are not used: NewReno recovers */
 		opt += olen;
 		len -= olen;
 	}

@@ -6,7 +6,9 @@
       direction dropping PCT percent of frames at random and holding the rest
       for MS milliseconds (order kept). On SIGTERM or at --lifetime it prints
       per-direction counts and exits. This stands in for `tc qdisc ... netem`,
-      which not every kernel has (the CI kernel has none).
+      which not every kernel has (the CI kernel has none). With --pcap FILE
+      it also records the first 128 bytes of every frame it passes on, as a
+      pcap file (LAB_WIRE_PCAP in lib.sh: for a stalled transfer's story).
 
   labwire.py offload-off IFACE...
       Turn off checksum offload, scatter-gather, TSO and GSO on interfaces
@@ -96,8 +98,26 @@ def open_raw(iface):
     return sock
 
 
+def pcap_open(path):
+    if not path:
+        return None
+    f = open(path, "wb")
+    # pcap: magic, version 2.4, zone, accuracy, snap length, Ethernet
+    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 128, 1))
+    return f
+
+
+def pcap_write(f, frame):
+    if f:
+        t = time.time()
+        part = frame[:128]
+        f.write(struct.pack("<IIII", int(t), int((t % 1) * 1e6), len(part),
+                            len(frame)) + part)
+
+
 def relay(args):
     stop = []
+    pcap = pcap_open(args.pcap)
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
     loss = args.loss / 100.0
@@ -125,6 +145,7 @@ def relay(args):
                 try:
                     d.dst.send(frame)
                     d.sent += 1
+                    pcap_write(pcap, frame)
                 except OSError:
                     d.errors += 1
                     if len(frame) > 1514:
@@ -152,6 +173,8 @@ def relay(args):
                 d.queue.append((time.monotonic() + delay, frame))
     for d in dirs.values():
         print(d.stats(), flush=True)
+    if pcap:
+        pcap.close()
 
 
 def main():
@@ -164,6 +187,7 @@ def main():
     p.add_argument("--delay", type=float, default=0.0, help="milliseconds")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--lifetime", type=int, default=600)
+    p.add_argument("--pcap", help="record the frames passed on here")
     p = sub.add_parser("offload-off")
     p.add_argument("ifaces", nargs="+")
     args = ap.parse_args()

@@ -445,7 +445,8 @@ lab_add_client() {
 # lab_impair LOSS-PERCENT DELAY-MS: put the impaired wire (labwire.py)
 # between the bridge and the servers, so that every frame in each direction
 # is dropped with LOSS-PERCENT probability and delayed by DELAY-MS.
-# (tc netem would do, but the CI kernel has no sch_netem.)
+# (tc netem would do, but the CI kernel has no sch_netem.) LAB_WIRE_PCAP=1
+# records what the wire passes on in $LAB_RUN/wire.pcap (keep it: LAB_KEEP=1).
 lab_impair() {
 	local loss=$1 delay=$2
 	[ "$LAB_IMPAIRED" -eq 0 ] || lab_unimpair
@@ -461,7 +462,8 @@ lab_impair() {
 			>>"$LAB_RUN/wire-setup.log" 2>&1 || return 1
 	fi
 	lab_spawn "$LAB_NS" wire "$LAB_PYTHON" "$LAB_DIR/labwire.py" relay wrl srvp \
-		--loss "$loss" --delay "$delay" --seed "${LAB_SEED:-1}" --lifetime 900
+		--loss "$loss" --delay "$delay" --seed "${LAB_SEED:-1}" --lifetime 900 \
+		${LAB_WIRE_PCAP:+--pcap "$LAB_RUN/wire.pcap"}
 	LAB_WIRE_PID=$LAB_LAST_PID
 	lab_wait_started wire "$LAB_WIRE_PID" 10 \
 		grep -q '^wire ready' "$LAB_RUN/wire.stdout" || return 1

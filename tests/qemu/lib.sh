@@ -50,12 +50,7 @@ qt_stop_all() {
 	for pid in "${QT_PIDS[@]}"; do
 		qt_kill_pid "$pid"
 	done
-	# Console output after which nothing useful comes: QEMU is stopped at once
-# rather than at the time limit (SeaBIOS found nothing to boot; OVMF fell
-# back to its built-in shell; Keel or iPXE gave up and opened its shell)
-QT_GIVE_UP=${QT_GIVE_UP:-No bootable device|Shell> |keel> |iPXE> }
-
-QT_PIDS=()
+	QT_PIDS=()
 }
 
 # qt_initrds: build (or reuse) the initramfs images; sets QT_INITRDS (their
@@ -79,6 +74,19 @@ qt_mbr_disk() {
 	[ "$(stat -c %s "$o/mbr.bin")" -eq 512 ] || return 1
 	rm -f "$out"
 	truncate -s 1M "$out" && dd if="$o/mbr.bin" of="$out" conv=notrunc status=none
+}
+
+# qt_pm_nbp OUT: the test NBP that calls the PXE API from 16-bit protected
+# mode (tests/qemu/pmcall.S) and prints KEEL-QEMU-PM-MARKER on COM1
+qt_pm_nbp() {
+	local o=$QT_BUILD/pmcall
+	mkdir -p "$o"
+	if [ ! -s "$o/pmcall.bin" ] || [ "$QT_DIR/pmcall.S" -nt "$o/pmcall.bin" ]; then
+		${QT_CC:-gcc} -m32 -c -o "$o/pmcall.o" "$QT_DIR/pmcall.S" &&
+			ld -m elf_i386 -Ttext 0x7c00 -e _start -o "$o/pmcall.elf" "$o/pmcall.o" &&
+			objcopy -O binary -j .text "$o/pmcall.elf" "$o/pmcall.bin" || return 1
+	fi
+	cp "$o/pmcall.bin" "$1"
 }
 
 # qt_www DIR: a web root with the kernel and the initrds under fixed names

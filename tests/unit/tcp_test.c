@@ -64,6 +64,9 @@ static struct {
 	/** Last header sent by the server port, by any other, to the raw peer */
 	struct tcp_header last_srv, last_cli, last_raw;
 	unsigned int raw_count;
+	/** Options of the last segment to the raw peer */
+	uint8_t raw_opts[40];
+	size_t raw_olen;
 } wire = { .queue = LIST_HEAD_INIT(wire.queue) };
 
 /** Checksum of the test pseudo-header */
@@ -114,6 +117,11 @@ static int wire_tx(struct io_buffer *iobuf, struct tcpip_protocol *proto,
 	if (th.dest == htons(TEST_PORT_RAW)) {
 		wire.last_raw = th;
 		wire.raw_count++;
+		wire.raw_olen = (size_t)(th.hlen >> 4) * 4 - sizeof(th);
+		if (wire.raw_olen > sizeof(wire.raw_opts))
+			wire.raw_olen = 0;
+		memcpy(wire.raw_opts, (uint8_t *)iobuf->data + sizeof(th),
+		       wire.raw_olen);
 		free_iob(iobuf);
 		return 0;
 	}
@@ -788,23 +796,28 @@ static void tcp_malformed_test(void)
 	finish(&before);
 }
 
-/** Send a segment as the raw peer, carrying stream bytes [@off, @off+@len) */
-static void raw_send(uint32_t seq, uint32_t ack, unsigned int flags,
-		     size_t off, size_t len)
+/**
+ * Send a segment as the raw peer, carrying stream bytes [@off, @off+@len)
+ * after @olen bytes of options (a multiple of 4)
+ */
+static void raw_send_opts(uint32_t seq, uint32_t ack, unsigned int flags,
+			  size_t off, size_t len, const void *opts,
+			  size_t olen)
 {
 	struct io_buffer *iobuf;
 	struct tcp_header *th;
 	uint8_t *data;
 	size_t i;
 
-	iobuf = alloc_iob_headroom(64, sizeof(*th) + len);
+	iobuf = alloc_iob_headroom(64, sizeof(*th) + olen + len);
 	th = iob_put(iobuf, sizeof(*th));
 	memset(th, 0, sizeof(*th));
 	th->src = htons(TEST_PORT_RAW);
 	th->dest = htons(TEST_PORT);
 	th->seq = htonl(seq + (uint32_t)off);
 	th->ack = htonl(ack);
-	th->hlen = 5 << 4;
+	th->hlen = (uint8_t)(((sizeof(*th) + olen) / 4) << 4);
+	memcpy(iob_put(iobuf, olen), opts, olen);
 	th->flags = (uint8_t)flags;
 	th->win = htons(8192);
 	data = iob_put(iobuf, len);
@@ -815,6 +828,112 @@ static void raw_send(uint32_t seq, uint32_t ack, unsigned int flags,
 				      htons((uint16_t)iob_len(iobuf)) },
 		sizeof(struct wire_pshdr));
 	ok(wire_inject(iobuf, TEST_ADDR, TEST_ADDR) == 0);
+}
+
+/** Send a segment without options as the raw peer */
+static void raw_send(uint32_t seq, uint32_t ack, unsigned int flags,
+		     size_t off, size_t len)
+{
+	raw_send_opts(seq, ack, flags, off, len, NULL, 0);
+}
+
+/**
+ * The option @kind in the last segment to the raw peer
+ *
+ * @ret opt	its first byte, or NULL
+ */
+static const uint8_t *raw_option(uint8_t kind)
+{
+	const uint8_t *opt = wire.raw_opts, *end = opt + wire.raw_olen;
+
+	while (opt < end && *opt != TCP_OPT_END) {
+		if (*opt == TCP_OPT_NOP) {
+			opt++;
+			continue;
+		}
+		if (end - opt < 2 || opt[1] < 2 || opt[1] > end - opt)
+			return NULL;
+		if (*opt == kind)
+			return opt;
+		opt += opt[1];
+	}
+	return NULL;
+}
+
+/** Whether the last ACK to the raw peer holds exactly these SACK blocks */
+static int raw_sack_is(uint32_t base, const uint32_t (*blocks)[2],
+		       unsigned int count)
+{
+	const uint8_t *opt = raw_option(TCP_OPT_SACK);
+	uint32_t v[2];
+	unsigned int i;
+
+	if (!count)
+		return opt == NULL;
+	if (!opt || opt[1] != 2 + 8 * count)
+		return 0;
+	for (i = 0; i < count; i++) {
+		memcpy(v, opt + 2 + 8 * i, sizeof(v));
+		if (ntohl(v[0]) != base + blocks[i][0] ||
+		    ntohl(v[1]) != base + blocks[i][1])
+			return 0;
+	}
+	return 1;
+}
+
+/**
+ * SACK (RFC 2018): offered in the SYN-ACK only to a peer that offered it;
+ * then every ACK while data is missing reports what arrived beyond the
+ * hole, the latest arrival's range first.
+ */
+static void tcp_sack_test(void)
+{
+	static const uint8_t syn_opts[] = { TCP_OPT_MSS, 4, 0x05, 0xb4,
+					    TCP_OPT_NOP, TCP_OPT_NOP,
+					    TCP_OPT_SACK_PERM, 2 };
+	static const uint32_t one[][2] = { { 1000, 1500 } };
+	static const uint32_t two[][2] = { { 2000, 2500 }, { 1000, 1500 } };
+	static const uint32_t three[][2] = { { 3000, 3100 }, { 1000, 1500 },
+					     { 2000, 2500 } };
+	static const uint32_t merged[][2] = { { 1000, 2500 }, { 3000, 3100 } };
+	struct sockaddr_test local = { .family = AF_TEST,
+				       .port = htons(TEST_PORT) };
+	struct heap_stats before;
+	uint32_t x = 0x7ffffff0U, y;
+
+	heap_stats(&before);
+	wire_reset(0, 0, 0);
+	end_init(&srv, 0, 0, 0);
+	end_init(&cli, 1, 0, 0);
+	ok(tcp_listen(&srv.xfer, (struct sockaddr *)&local) == 0);
+	raw_send_opts(x, 0, TCP_SYN, 0, 0, syn_opts, sizeof(syn_opts));
+	ok(wire.last_raw.flags == (TCP_SYN | TCP_ACK));
+	ok(raw_option(TCP_OPT_SACK_PERM) != NULL);
+	y = ntohl(wire.last_raw.seq);
+	x++;
+	raw_send(x, y + 1, TCP_ACK, 0, 0);
+	/* Out of order: SACK blocks, the newest range first */
+	raw_send(x, y + 1, TCP_ACK, 1000, 500);
+	ok(ntohl(wire.last_raw.ack) == x && raw_sack_is(x, one, 1));
+	raw_send(x, y + 1, TCP_ACK, 2000, 500);
+	ok(ntohl(wire.last_raw.ack) == x && raw_sack_is(x, two, 2));
+	raw_send(x, y + 1, TCP_ACK, 3000, 100);
+	ok(raw_sack_is(x, three, 3));
+	/* Filling the gap between two ranges merges them */
+	raw_send(x, y + 1, TCP_ACK, 1500, 500);
+	ok(raw_sack_is(x, merged, 2));
+	/* The hole in front filled: what lies beyond the next hole is left */
+	raw_send(x, y + 1, TCP_ACK, 0, 1000);
+	ok(ntohl(wire.last_raw.ack) == x + 2500);
+	ok(raw_sack_is(x, merged + 1, 1));
+	ok(srv.received == 2500 && srv.bad_at == ~(size_t)0);
+	/* No hole left: a plain ACK again */
+	raw_send(x, y + 1, TCP_ACK, 2500, 500);
+	ok(ntohl(wire.last_raw.ack) == x + 3100 && raw_sack_is(x, NULL, 0));
+	ok(srv.received == 3100 && srv.bad_at == ~(size_t)0);
+	raw_send(x, y + 1, TCP_ACK | TCP_RST, 3100, 0);
+	ok(srv.closed);
+	finish(&before);
 }
 
 /**
@@ -841,6 +960,7 @@ static void tcp_overlap_test(void)
 	ok(tcp_listen(&srv.xfer, (struct sockaddr *)&local) == 0);
 	raw_send(x, 0, TCP_SYN, 0, 0);
 	ok(wire.last_raw.flags == (TCP_SYN | TCP_ACK));
+	ok(raw_option(TCP_OPT_SACK_PERM) == NULL);
 	ok(ntohl(wire.last_raw.ack) == x + 1);
 	y = ntohl(wire.last_raw.seq);
 	x++;
@@ -927,6 +1047,7 @@ static void tcp_test_exec(void)
 	tcp_window_test(0);
 	tcp_malformed_test();
 	tcp_overlap_test();
+	tcp_sack_test();
 	tcp_shutdown_test();
 	ok(tcp_count() == 0);
 	ok(heap_same(&before));

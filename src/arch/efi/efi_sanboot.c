@@ -3,16 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-#include <keel/command.h>
 #include <keel/netdevice.h>
-#include <keel/parseopt.h>
 #include <keel/reboot.h>
+#include <keel/sanboot.h>
 #include "efi_api.h"
 
 /** The loader every UEFI disk may carry (UEFI 3.5.1, x64) */
 #define EFI_REMOVABLE_LOADER L"\\EFI\\BOOT\\BOOTX64.EFI"
-/** The first BIOS-style drive number: 0x80 is the first local disk */
-#define SAN_FIRST_DRIVE 0x80
 
 /** True if a file system holds @path */
 static int efi_fs_has(EFI_HANDLE handle, CHAR16 *path)
@@ -121,61 +118,23 @@ static int efi_san_chain(EFI_HANDLE fs)
 	return rc;
 }
 
-struct sanboot_options {
-	unsigned int drive;
-	int no_describe;
-	/* Accepted for iPXE scripts; meaningless for a local disk */
-	int keep;
-};
-
-static const struct option_descriptor sanboot_opts[] = {
-	OPTION_DESC("drive", 'd', required_argument, struct sanboot_options,
-		    drive, parse_integer),
-	OPTION_DESC("no-describe", 'n', no_argument, struct sanboot_options,
-		    no_describe, parse_flag),
-	OPTION_DESC("keep", 'k', no_argument, struct sanboot_options, keep,
-		    parse_flag),
-};
-
-static const struct command_descriptor sanboot_cmd =
-	COMMAND_DESC(struct sanboot_options, sanboot_opts, 0, 1,
-		     "[--drive 0x80] [URI]");
-
-static int sanboot_exec(int argc, char **argv)
+int sanboot_boot(unsigned int drive)
 {
-	struct sanboot_options opts;
 	unsigned int index = 0;
 	EFI_HANDLE fs;
-	int rc = parse_options(argc, argv, &sanboot_cmd, &opts);
 
-	if (rc <= 0)
-		return rc;
-	if (rc < argc) {
-		rc = errctx(-ENOTSUP, "this build boots only local disks, "
-				      "not %s", argv[rc]);
-		printf("sanboot: %s\n", strerror(rc));
-		return rc;
-	}
-	if (opts.drive >= SAN_FIRST_DRIVE)
-		index = opts.drive - SAN_FIRST_DRIVE;
+	/* 0x80 is the first disk holding a loader, 0x81 the second... */
+	if (drive >= SANBOOT_FIRST_DRIVE)
+		index = drive - SANBOOT_FIRST_DRIVE;
 	fs = efi_san_find(index);
 	if (!fs) {
 		printf("sanboot: no local disk %#x holds a UEFI boot loader "
 		       "(\\EFI\\BOOT\\BOOTX64.EFI); returning to the boot "
 		       "manager\n",
-		       SAN_FIRST_DRIVE + index);
+		       SANBOOT_FIRST_DRIVE + index);
 		platform_exit(1);
 	}
 	printf("Booting the loader on local disk %#x\n",
-	       SAN_FIRST_DRIVE + index);
-	rc = efi_san_chain(fs);
-	if (rc)
-		printf("sanboot: %s\n", strerror(rc));
-	return rc;
+	       SANBOOT_FIRST_DRIVE + index);
+	return efi_san_chain(fs);
 }
-
-struct command efi_sanboot_command __command = {
-	.name = "sanboot",
-	.exec = sanboot_exec,
-	.summary = "Boot a local disk",
-};

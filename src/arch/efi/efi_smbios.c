@@ -20,31 +20,15 @@ static void *efi_config_table(EFI_GUID *guid)
 
 static void efi_smbios_init(void)
 {
-	const uint8_t *ep;
+	const void *ep;
 
-	/* SMBIOS 3: "_SM3_", 64-bit table address, maximum size */
+	/* SMBIOS 3 (64-bit table address) first, else SMBIOS 2 */
 	ep = efi_config_table(&efi_smbios3_guid);
-	if (ep && memcmp(ep, "_SM3_", 5) == 0 && ep[6] >= 0x18) {
-		uint64_t addr;
-		uint32_t max;
-
-		memcpy(&max, ep + 0x0c, sizeof(max));
-		memcpy(&addr, ep + 0x10, sizeof(addr));
-		if (smbios_register((void *)(uintptr_t)addr, max, ep[7],
-				    ep[8]) == 0)
-			return;
-	}
-	/* SMBIOS 2: "_SM_" ... "_DMI_", 32-bit address and exact length */
+	if (ep && smbios_register_entry(ep) == 0)
+		return;
 	ep = efi_config_table(&efi_smbios_guid);
-	if (ep && memcmp(ep, "_SM_", 4) == 0 && memcmp(ep + 0x10, "_DMI_", 5) ==
-							 0) {
-		uint32_t addr;
-		uint16_t len;
-
-		memcpy(&len, ep + 0x16, sizeof(len));
-		memcpy(&addr, ep + 0x18, sizeof(addr));
-		smbios_register((void *)(uintptr_t)addr, len, ep[6], ep[7]);
-	}
+	if (ep)
+		smbios_register_entry(ep);
 }
 
 struct init_fn efi_smbios_init_fn __init_fn(INIT_NORMAL) = {

@@ -122,9 +122,15 @@ bin/%prefix.bin: bin/%prefix.o bin/unkz.o $(PCBIOS_PREFIX_LDS)
 	$(call say,LD,$@)
 	$(Q)$(LD) -m elf_i386 -N -T $(PCBIOS_PREFIX_LDS) -o $@ $< bin/unkz.o
 
-bin/keel.lkrn: bin/lkrnprefix.bin bin/keel.kz $(MKBIOS)
+# keel.lkrn: the real-mode setup sectors need no decoder; the protected-mode
+# part (the 32-bit boot protocol's entry) carries it for both entries
+bin/lkrnprefix.bin: bin/lkrnprefix.o $(PCBIOS_PREFIX_LDS)
+	$(call say,LD,$@)
+	$(Q)$(LD) -m elf_i386 -N -T $(PCBIOS_PREFIX_LDS) -o $@ $<
+
+bin/keel.lkrn: bin/lkrnprefix.bin bin/lkrn32prefix.bin bin/keel.kz $(MKBIOS)
 	$(call say,MKBIOS,$@)
-	$(Q)$(MKBIOS) lkrn bin/lkrnprefix.bin bin/keel.kz $@
+	$(Q)$(MKBIOS) lkrn bin/lkrnprefix.bin bin/lkrn32prefix.bin bin/keel.kz $@
 
 bin/keel.pxe: bin/pxeprefix.bin bin/keel.kz $(MKBIOS)
 	$(call say,MKBIOS,$@)

@@ -101,7 +101,13 @@ struct e1000_tx_desc {
 #define E1000_TXD_STAT_DD  0x01
 
 /* Ring sizes: lengths must be multiples of 128 bytes (8 descriptors) */
-#define E1000_NUM_RX	 32
+/*
+ * Receive descriptors (a power of two): enough for a whole 64 KiB window
+ * arriving at once. QEMU's e1000 drops frames when the ring is full (its
+ * user-net pushes a window in one go), and each loss then costs the peer a
+ * retransmission timeout; 32 lost some on most 64 MiB downloads.
+ */
+#define E1000_NUM_RX	 128
 #define E1000_NUM_TX	 128
 #define E1000_RX_BUF_LEN 2048
 /** Longest frame one legacy transmit descriptor carries */

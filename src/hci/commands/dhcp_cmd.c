@@ -189,6 +189,18 @@ static const struct if_configurator {
 	{"static", if_static},
 };
 
+/** Open and configure one device */
+static int if_configure_one(struct net_device *netdev,
+			    const struct if_configurator *conf,
+			    unsigned long timeout_ms)
+{
+	int rc;
+
+	if ((rc = if_ready(netdev, timeout_ms)) != 0)
+		return rc;
+	return conf->configure(netdev, timeout_ms);
+}
+
 /**
  * Configure the named devices (or every device) in turn, stopping at the
  * first that succeeds.
@@ -203,10 +215,8 @@ static int if_configure_all(int argc, char **argv, int first,
 
 	if (first == argc) {
 		list_for_each_entry(netdev, &net_devices, list) {
-			if ((rc = if_ready(netdev, timeout_ms)) == 0 &&
-			    (rc = conf->configure(netdev, timeout_ms)) == 0)
-				return 0;
-			if (rc_is(rc, ECANCELED))
+			rc = if_configure_one(netdev, conf, timeout_ms);
+			if (rc == 0 || rc_is(rc, ECANCELED))
 				return rc;
 		}
 		return rc;
@@ -218,10 +228,8 @@ static int if_configure_all(int argc, char **argv, int first,
 			printf("%s: %s\n", argv[0], strerror(rc));
 			continue;
 		}
-		if ((rc = if_ready(netdev, timeout_ms)) == 0 &&
-		    (rc = conf->configure(netdev, timeout_ms)) == 0)
-			return 0;
-		if (rc_is(rc, ECANCELED))
+		rc = if_configure_one(netdev, conf, timeout_ms);
+		if (rc == 0 || rc_is(rc, ECANCELED))
 			return rc;
 	}
 	return rc;

@@ -25,11 +25,15 @@ struct tcp_header {
 #define TCP_ACK 0x10
 #define TCP_URG 0x20
 
-/* Options (RFC 9293, RFC 7323) */
+/* Options (RFC 9293, RFC 7323, RFC 2018) */
 #define TCP_OPT_END 0
 #define TCP_OPT_NOP 1
 #define TCP_OPT_MSS 2
 #define TCP_OPT_WS 3
+#define TCP_OPT_SACK_PERM 4
+#define TCP_OPT_SACK 5
+/** Most SACK blocks in one segment (no timestamps: 4 fit in 40 bytes) */
+#define TCP_SACK_BLOCKS_MAX 4
 /** Largest window scale shift a peer may ask for (RFC 7323) */
 #define TCP_MAX_WS 14
 

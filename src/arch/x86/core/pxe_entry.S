@@ -1,4 +1,4 @@
-/* The PXE API's entry points: real mode (PXENV+, !PXE, INT 1Ah) into 32-bit C and back, and NBP start/return. */
+/* The PXE API's entry points: real mode (PXENV+, !PXE, INT 1Ah) and 16-bit protected mode (!PXE) into 32-bit C and back, and NBP start/return. */
 
 /* Selectors: the transition layer's GDT (rmthunk.S), then two of our own */
 #define CODE16_SEL 0x08
@@ -27,7 +27,26 @@
 #define H_E801_HIGH 112
 #define H_BUSY 114
 #define H_E820_COUNT 116
-#define H_LEN 120
+#define H_CALLER_ESP 120
+#define H_CALLER_SS 124
+#define H_PM_CALL 126
+#define H_CALLER_FRAME 128
+#define H_CALLER_GDT 132
+#define H_CALLER_IDT 138
+#define H_LEN 144
+
+/* The caller's frame on its stack at a protected-mode call (from the
+ * lowest address): GS, FS, ES, DS, PUSHAL, EFLAGS, IP, CS, then the
+ * opcode, parameter offset and selector */
+#define F_EAX 36
+#define F_EFLAGS 40
+#define F_OPCODE 48
+#define F_PARAM_OFF 50
+#define F_PARAM_SEL 52
+/* CR0.PG: Keel's code runs with paging off only */
+#define CR0_PG 0x80000000
+/* Descriptor bit that makes a stack segment use ESP (LAR's result) */
+#define DESC_B 0x00400000
 
 #define SMAP 0x534d4150
 
@@ -88,6 +107,82 @@ pxe_enter:
 	orb $1, %al
 	movl %eax, %cr0
 	ljmpl *%cs:H_PM_ENTRY
+
+/*
+ * !PXE EntryPointESP: a far call from 16-bit protected mode, with CS a
+ * descriptor of the caller's whose base is this block; on the stack the
+ * return address, opcode, parameter offset and selector. The caller's
+ * GDTR, IDTR and stack go into the header; Keel's GDT comes in for the
+ * call, and the caller's goes back before the return (pxe_pm_exit).
+ * Reads go through CS (a readable code segment), writes through Keel's
+ * own data selector once its GDT is loaded.
+ */
+	.globl pxe_esp_entry
+pxe_esp_entry:
+	/* Called from real mode after all: the real-mode entry serves */
+	pushw %ax
+	smsw %ax
+	testb $1, %al
+	popw %ax
+	jz pxe_ppxe_entry
+	pushfl
+	cli
+	pushal
+	pushw %ds
+	pushw %es
+	pushw %fs
+	pushw %gs
+	movl %cr0, %eax
+	testl $CR0_PG, %eax
+	jnz pxe_esp_refuse
+	cmpb $0, %cs:H_BUSY
+	jne pxe_esp_refuse
+	/* A 16-bit stack segment addresses with SP alone */
+	movl %esp, %ebp
+	movw %ss, %ax
+	larl %eax, %ebx
+	testl $DESC_B, %ebx
+	jnz 1f
+	movzwl %sp, %ebp
+1:	subl $12, %esp
+	sgdtl %ss:-12(%ebp)
+	sidtl %ss:-6(%ebp)
+	lgdtl %cs:H_GDT_DESC
+	movw $PXE_DATA16_SEL, %ax
+	movw %ax, %ds
+	movl %ss:-12(%ebp), %eax
+	movl %eax, H_CALLER_GDT
+	movw %ss:-8(%ebp), %ax
+	movw %ax, H_CALLER_GDT + 4
+	movl %ss:-6(%ebp), %eax
+	movl %eax, H_CALLER_IDT
+	movw %ss:-2(%ebp), %ax
+	movw %ax, H_CALLER_IDT + 4
+	addl $12, %esp
+	movw %ss, H_CALLER_SS
+	movl %esp, H_CALLER_ESP
+	movl %ebp, H_CALLER_FRAME
+	movw %ss:F_OPCODE(%ebp), %ax
+	movw %ax, H_OPCODE
+	movw %ss:F_PARAM_OFF(%ebp), %ax
+	movw %ax, H_PARAM_OFF
+	movw %ss:F_PARAM_SEL(%ebp), %ax
+	movw %ax, H_PARAM_SEG
+	movb $1, H_PM_CALL
+	movb $1, H_BUSY
+	ljmpl *H_PM_ENTRY
+
+/* Paging on, or a call in progress: fail at once, nothing changed */
+pxe_esp_refuse:
+	popw %gs
+	popw %fs
+	popw %es
+	popw %ds
+	popal
+	popfl
+	movw $1, %ax
+	stc
+	lret
 
 /*
  * A call made while another is in progress (from an interrupt handler
@@ -241,10 +336,38 @@ pxe_pm_entry:
 	movl pxe_nbp_esp, %esp
 	cld
 	call pxe_api_dispatch
-	/* A real-mode call made by C left the transition layer's GDT */
 	movl pxe_block_base, %eax
+	cmpb $0, H_PM_CALL(%eax)
+	jne pxe_pm_exit
+	/* A real-mode call made by C left the transition layer's GDT */
 	lgdt H_GDT_DESC(%eax)
 	ljmp $PXE_CODE16_SEL, $R(pxe_exit16)
+
+/*
+ * Back to a 16-bit protected-mode caller (%eax = the block): its GDT and
+ * IDT, its stack, the exit code in its AX and CF, its registers, then a
+ * 16-bit far return
+ */
+pxe_pm_exit:
+	movb $0, H_PM_CALL(%eax)
+	lgdt H_CALLER_GDT(%eax)
+	lidt H_CALLER_IDT(%eax)
+	movzwl H_EXIT(%eax), %edx
+	movl H_CALLER_FRAME(%eax), %ebx
+	movb $0, H_BUSY(%eax)
+	lss H_CALLER_ESP(%eax), %esp
+	movw %dx, %ss:F_EAX(%ebx)
+	andl $~1, %ss:F_EFLAGS(%ebx)
+	testw %dx, %dx
+	jz 1f
+	orl $1, %ss:F_EFLAGS(%ebx)
+1:	popw %gs
+	popw %fs
+	popw %es
+	popw %ds
+	popal
+	popfl
+	lretw
 
 /*
  * uint16_t pxe_run_nbp(const struct rm_regs *regs, uint16_t ss, uint16_t sp):

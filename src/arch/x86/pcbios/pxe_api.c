@@ -22,7 +22,7 @@ REQUIRE_OBJECT(pxe_undi);
 
 extern char pxe_text_start[], pxe_text_end[];
 extern char pxe_ppxe_entry[], pxe_pxenv_entry[], pxe_exit_real[];
-extern char pxe_int1a[], pxe_int15[], pxe_nbp_return[];
+extern char pxe_int1a[], pxe_int15[], pxe_nbp_return[], pxe_esp_entry[];
 extern void pxe_pm_entry(void);
 extern void pxe_pm_nbp_return(void);
 __asmcall void pxe_api_dispatch(void);
@@ -50,7 +50,15 @@ _Static_assert(offsetof(struct pxe_block_header, gdt_limit) == 34, "H_GDT_DESC")
 _Static_assert(offsetof(struct pxe_block_header, old_int15_off) == 104,
 	       "H_OLD_15");
 _Static_assert(offsetof(struct pxe_block_header, busy) == 114, "H_BUSY");
-_Static_assert(sizeof(struct pxe_block_header) == 120, "H_LEN");
+_Static_assert(offsetof(struct pxe_block_header, caller_esp) == 120,
+	       "H_CALLER_ESP");
+_Static_assert(offsetof(struct pxe_block_header, pm_call) == 126,
+	       "H_PM_CALL");
+_Static_assert(offsetof(struct pxe_block_header, caller_gdt_limit) == 132,
+	       "H_CALLER_GDT");
+_Static_assert(offsetof(struct pxe_block_header, caller_idt_limit) == 138,
+	       "H_CALLER_IDT");
+_Static_assert(sizeof(struct pxe_block_header) == 144, "H_LEN");
 
 /** BIOS data area: free base memory in KiB; the INT 1Ah vector */
 #define BDA_BASEMEM ((volatile uint16_t *)0x413)
@@ -139,13 +147,10 @@ static int pxe_overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 	return a < b + blen && b < a + alen;
 }
 
-void *pxe_user_ptr(uint16_t seg, uint16_t off, size_t len)
+/** A caller's buffer at linear @lin, below 1 MiB where Keel's heap starts */
+static void *pxe_user_low(uint32_t lin, size_t len)
 {
-	uint32_t lin = ((uint32_t)seg << 4) + off;
-
-	/* Within the segment, and below 1 MiB where Keel's heap starts */
-	if (len > 0x10000 || (uint32_t)off + len > 0x10000 ||
-	    lin + len > 0x100000)
+	if (lin + len > 0x100000)
 		return NULL;
 	/* Never over our own code or the transition layer's block */
 	if (pxe_overlap(lin, (uint32_t)len, pxe_block_base,
@@ -156,20 +161,96 @@ void *pxe_user_ptr(uint16_t seg, uint16_t off, size_t len)
 	return phys_to_virt(lin);
 }
 
+/**
+ * The base of a protected-mode caller's selector @sel, from its GDT, if
+ * the descriptor is present, a code or data segment (not expand-down),
+ * and reaches @end bytes; -EINVAL otherwise (LDT selectors included)
+ */
+static int pxe_pm_base(uint16_t sel, uint32_t end, uint32_t *base)
+{
+	const struct pxe_block_header *h = pxe_header();
+	uint32_t limit;
+	uint64_t d;
+
+	if ((sel & 4) || sel < 8 ||
+	    (uint32_t)(sel & ~7) + 7 > h->caller_gdt_limit)
+		return -EINVAL;
+	memcpy(&d, phys_to_virt(h->caller_gdt_base + (sel & ~7)), sizeof(d));
+	/* Present (bit 47), code or data (bit 44), not expand-down data */
+	if (!(d & (1ULL << 47)) || !(d & (1ULL << 44)) ||
+	    (d & (3ULL << 42)) == (1ULL << 42))
+		return -EINVAL;
+	limit = (uint32_t)(d & 0xffff) | (uint32_t)((d >> 32) & 0xf0000);
+	if (d & (1ULL << 55))
+		limit = (limit << 12) | 0xfff;
+	if (end == 0 || end - 1 > limit)
+		return -EINVAL;
+	*base = (uint32_t)((d >> 16) & 0xffffff) |
+		(uint32_t)((d >> 32) & 0xff000000);
+	return 0;
+}
+
+void *pxe_user_ptr(uint16_t seg, uint16_t off, size_t len)
+{
+	uint32_t base;
+
+	if (len > 0x10000 || (uint32_t)off + len > 0x10000)
+		return NULL;
+	if (!pxe_header()->pm_call)
+		return pxe_user_low(((uint32_t)seg << 4) + off, len);
+	if (pxe_pm_base(seg, (uint32_t)off + (uint32_t)len, &base) != 0)
+		return NULL;
+	return pxe_user_phys(base + off, len);
+}
+
+/**
+ * True if [start, end) is RAM in the memory map the NBP sees (INT 15h):
+ * never Keel's own code or heap
+ */
+static int pxe_nbp_ram(uint64_t start, uint64_t end)
+{
+	const struct pxe_block_header *h = pxe_header();
+	const struct e820_entry *map =
+		phys_to_virt(pxe_block_base + pxe_layout.e820);
+	uint32_t i;
+
+	for (i = 0; i < h->e820_count && i < PXE_E820_MAX; i++) {
+		if (map[i].type == E820_RAM && start >= map[i].start &&
+		    end <= map[i].start + map[i].len)
+			return 1;
+	}
+	return 0;
+}
+
 void *pxe_user_phys(uint32_t phys, size_t len)
 {
 	if (len > 0x10000 || phys + len < phys)
 		return NULL;
 	if (phys + len <= 0xa0000)
-		return pxe_user_ptr((uint16_t)(phys >> 4), (uint16_t)(phys & 15),
-				    len);
-	return e820_is_ram(phys, (uint64_t)phys + len) ? phys_to_virt(phys)
+		return pxe_user_low(phys, len);
+	return pxe_nbp_ram(phys, (uint64_t)phys + len) ? phys_to_virt(phys)
 						       : NULL;
+}
+
+/**
+ * How the caller addresses Keel's block as its segment @idx: the real-mode
+ * segment, or during a protected-mode call the selector it gave that
+ * segment (PXE 2.1: consecutive from !PXE's FirstSelector, in SegDesc
+ * order)
+ */
+static uint16_t pxe_block_seg(enum pxe_seg_index idx)
+{
+	const struct pxe_ppxe *ppxe =
+		phys_to_virt(pxe_block_base + pxe_layout.ppxe);
+
+	if (!pxe_header()->pm_call)
+		return pxe_seg;
+	return (uint16_t)(ppxe->first_selector + 8 * idx);
 }
 
 void *pxe_rx_buffer(struct pxe_segoff *addr)
 {
-	addr->segment = pxe_seg;
+	addr->segment = pxe_block_seg(PXE_SEG_UNDI_DATA);
 	addr->offset = (uint16_t)pxe_layout.rx;
 	return phys_to_virt(pxe_block_base + pxe_layout.rx);
 }
@@ -216,6 +297,10 @@ static void pxe_fill_structures(void)
 	ppxe->length = sizeof(*ppxe);
 	ppxe->entry_sp.segment = pxe_seg;
 	ppxe->entry_sp.offset = pxe_code_off(pxe_ppxe_entry);
+	/* The same block for 16-bit protected mode: the caller makes a
+	 * descriptor with this segment's base and calls it */
+	ppxe->entry_esp.segment = pxe_seg;
+	ppxe->entry_esp.offset = pxe_code_off(pxe_esp_entry);
 	ppxe->seg_desc_count = PXE_SEG_COUNT;
 	for (i = 0; i < PXE_SEG_COUNT; i++)
 		pxe_fill_segdesc(&ppxe->seg[i], pxe_seg, block_len);
@@ -366,7 +451,7 @@ static uint16_t pxe_get_cached_info(void *params)
 	len = pxe_packet_len[type - 1];
 	if (!gci->buffer_size || (!gci->buffer.segment && !gci->buffer.offset)) {
 		/* Point at our copy */
-		gci->buffer.segment = pxe_seg;
+		gci->buffer.segment = pxe_block_seg(PXE_SEG_BC_DATA);
 		gci->buffer.offset = (uint16_t)((uint8_t *)pxe_packet(type) -
 						(uint8_t *)pxe_header());
 		gci->buffer_size = (uint16_t)len;
@@ -607,7 +692,7 @@ struct pxe_api_call pxe_api_calls[] __pxe_api_call = {
 	 pxe_get_cached_info},
 	{PXENV_START_UNDI, sizeof(struct pxe_start_undi), pxe_success},
 	{PXENV_STOP_UNDI, sizeof(struct pxe_status_only), pxe_stop_undi},
-	{PXENV_UNLOAD_STACK, sizeof(struct pxe_status_only) + 10,
+	{PXENV_UNLOAD_STACK, sizeof(struct pxe_unload_stack),
 	 pxe_unload_stack},
 	{PXENV_START_BASE, sizeof(struct pxe_status_only), pxe_success},
 	{PXENV_STOP_BASE, sizeof(struct pxe_status_only), pxe_success},

@@ -5,7 +5,7 @@
 #include <keel/errors.h>
 #include <keel/io.h>
 #include <x86/bios.h>
-#include <x86/pxe.h>
+#include <x86/pxe_call.h>
 #include <x86/realmode.h>
 
 /** How the API is entered */
@@ -19,8 +19,6 @@ enum pxe_entry_kind {
 
 static enum pxe_entry_kind pxe_entry_kind;
 static struct pxe_segoff pxe_entry;
-/** Set by pxe_keep_stack(): the next boot is a chained NBP */
-static int pxe_keep;
 
 /** BIOS data area: free base memory in KiB */
 #define BDA_BASEMEM ((volatile uint16_t *)0x413)
@@ -46,13 +44,13 @@ static int pxe_segoff_ok(struct pxe_segoff so, size_t len)
 
 static int pxe_bang_ok(struct pxe_segoff so)
 {
-	const struct pxe_bang *bang;
+	const struct pxe_ppxe *bang;
 
-	if (!pxe_segoff_ok(so, PXE_BANG_LEN))
+	if (!pxe_segoff_ok(so, PXE_PPXE_STRUCT_LEN))
 		return 0;
 	bang = real_to_virt(so.segment, so.offset);
 	return memcmp(bang->signature, "!PXE", 4) == 0 &&
-	       bang->length >= PXE_BANG_LEN &&
+	       bang->length >= PXE_PPXE_STRUCT_LEN &&
 	       pxe_segoff_ok(so, bang->length) &&
 	       pxe_checksum_ok(bang, bang->length) &&
 	       bang->entry_sp.segment != 0;
@@ -60,14 +58,14 @@ static int pxe_bang_ok(struct pxe_segoff so)
 
 static int pxe_plus_ok(struct pxe_segoff so)
 {
-	const struct pxenv_plus *plus;
+	const struct pxe_pxenv *plus;
 
-	/* Stacks before 2.1 have a shorter structure without pxe_ptr */
-	if (!pxe_segoff_ok(so, offsetof(struct pxenv_plus, pxe_ptr)))
+	/* Stacks before 2.1 have a shorter structure without ppxe */
+	if (!pxe_segoff_ok(so, offsetof(struct pxe_pxenv, ppxe)))
 		return 0;
 	plus = real_to_virt(so.segment, so.offset);
 	return memcmp(plus->signature, "PXENV+", 6) == 0 &&
-	       plus->length >= offsetof(struct pxenv_plus, pxe_ptr) &&
+	       plus->length >= offsetof(struct pxe_pxenv, ppxe) &&
 	       pxe_segoff_ok(so, plus->length) &&
 	       pxe_checksum_ok(plus, plus->length) &&
 	       plus->rm_entry.segment != 0;
@@ -76,15 +74,15 @@ static int pxe_plus_ok(struct pxe_segoff so)
 /** Choose the entry from a PXENV+ and/or !PXE pointer (either may be 0) */
 static int pxe_api_choose(struct pxe_segoff plus_so, struct pxe_segoff bang_so)
 {
-	const struct pxenv_plus *plus = NULL;
-	const struct pxe_bang *bang;
+	const struct pxe_pxenv *plus = NULL;
+	const struct pxe_ppxe *bang;
 
 	if (pxe_plus_ok(plus_so))
 		plus = real_to_virt(plus_so.segment, plus_so.offset);
 	/* A 2.1 PXENV+ names its !PXE when the caller gave none */
 	if (!pxe_bang_ok(bang_so) && plus && plus->version >= 0x0201 &&
-	    plus->length >= PXENV_PLUS_LEN)
-		bang_so = plus->pxe_ptr;
+	    plus->length >= PXE_PXENV_STRUCT_LEN)
+		bang_so = plus->ppxe;
 	if (pxe_bang_ok(bang_so)) {
 		bang = real_to_virt(bang_so.segment, bang_so.offset);
 		pxe_entry = bang->entry_sp;
@@ -190,8 +188,8 @@ int pxe_call(unsigned int opcode, void *params)
 void pxe_unload(void)
 {
 	union {
-		struct pxenv_status_only s;
-		struct pxenv_unload_stack unload;
+		struct pxe_status_only s;
+		struct pxe_unload_stack unload;
 	} *p;
 	int rc;
 
@@ -207,16 +205,6 @@ void pxe_unload(void)
 		pxe_call(PXENV_STOP_UNDI, &p->s);
 	/* Whatever happened, the entry points may be gone now */
 	pxe_entry_kind = PXE_ENTRY_NONE;
-}
-
-void pxe_keep_stack(void)
-{
-	pxe_keep = 1;
-}
-
-int pxe_keeping_stack(void)
-{
-	return pxe_keep;
 }
 
 int pxe_basemem_alloc(struct pxe_basemem *mem, size_t len)

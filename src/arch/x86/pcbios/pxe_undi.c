@@ -81,11 +81,13 @@ static int pxe_undi_gather(const struct pxe_tbd *tbd, struct io_buffer *iobuf)
 	memcpy(iob_put(iobuf, tbd->immed_length), src, tbd->immed_length);
 	for (i = 0; i < tbd->block_count; i++) {
 		blk = &tbd->block[i];
-		if (blk->ptr_type == 0)
+		if (blk->ptr_type == PXE_TBD_SEGOFF)
 			src = pxe_user_ptr((uint16_t)(blk->ptr >> 16),
 					   (uint16_t)blk->ptr, blk->len);
-		else
+		else if (blk->ptr_type == PXE_TBD_PHYS)
 			src = pxe_user_phys(blk->ptr, blk->len);
+		else
+			src = NULL;
 		if (!src)
 			return -EFAULT;
 		memcpy(iob_put(iobuf, blk->len), src, blk->len);

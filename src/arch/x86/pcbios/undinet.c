@@ -13,7 +13,7 @@
 #include <keel/iobuf.h>
 #include <keel/netdevice.h>
 #include <keel/settings.h>
-#include <x86/pxe.h>
+#include <x86/pxe_call.h>
 #include <x86/realmode.h>
 
 /*
@@ -35,26 +35,19 @@
 /** Longest frame accepted (a VLAN tag beyond a full Ethernet frame) */
 #define UNDI_RX_MAX (ETH_FRAME_LEN + 4)
 
-/** PXENV_UNDI_INITIALIZE (only used to revive a shut-down stack) */
-struct pxenv_undi_initialize {
-	uint16_t status;
-	uint32_t protocol_ini;
-	uint8_t reserved[8];
-} __attribute__((packed));
-
 /** What the driver keeps in base memory */
 struct undi_area {
 	union {
-		struct pxenv_status_only status;
-		struct pxenv_undi_get_information info;
-		struct pxenv_undi_get_iface_info iface;
-		struct pxenv_undi_open open;
-		struct pxenv_undi_transmit tx;
-		struct pxenv_undi_isr isr;
-		struct pxenv_undi_initialize init;
-		struct pxenv_get_cached_info cached;
+		struct pxe_status_only status;
+		struct pxe_undi_get_information info;
+		struct pxe_undi_get_iface_info iface;
+		struct pxe_undi_open open;
+		struct pxe_undi_transmit tx;
+		struct pxe_undi_isr isr;
+		struct pxe_undi_initialize init;
+		struct pxe_get_cached_info cached;
 	} p;
-	struct pxenv_undi_tbd tbd;
+	struct pxe_tbd tbd;
 	uint8_t pad[16];
 	uint8_t tx_slot[UNDI_TX_SLOTS][UNDI_TX_SLOT_LEN];
 } __attribute__((packed, aligned(16)));
@@ -136,9 +129,9 @@ static void undi_irq_restore(struct undi_nic *undi)
 
 static int undi_try_open(struct undi_nic *undi)
 {
-	struct pxenv_undi_open *open = undi_params(undi, sizeof(*open));
+	struct pxe_undi_open *open = undi_params(undi, sizeof(*open));
 
-	open->pkt_filter = FLTR_DIRECTED | FLTR_BRDCST;
+	open->pkt_filter = PXE_FLTR_DIRECTED | PXE_FLTR_BRDCST;
 	return undi_call(undi, PXENV_UNDI_OPEN);
 }
 
@@ -149,7 +142,7 @@ static int undi_open(struct net_device *netdev)
 
 	/* A ROM may leave the adapter open after its own DHCP and TFTP */
 	if ((rc = undi_try_open(undi)) != 0) {
-		undi_params(undi, sizeof(struct pxenv_status_only));
+		undi_params(undi, sizeof(struct pxe_status_only));
 		undi_call(undi, PXENV_UNDI_CLOSE);
 		if ((rc = undi_try_open(undi)) != 0)
 			return rc;
@@ -176,15 +169,15 @@ static void undi_rx_discard(struct net_device *netdev, int rc)
 /** Finish an interrupted ISR sequence, so the stack is left idle */
 static void undi_isr_drain(struct undi_nic *undi)
 {
-	struct pxenv_undi_isr *isr;
+	struct pxe_undi_isr *isr;
 	unsigned int i;
 
 	for (i = 0; undi->isr_active && i < 256; i++) {
 		isr = undi_params(undi, sizeof(*isr));
-		isr->func_flag = PXENV_UNDI_ISR_IN_GET_NEXT;
+		isr->func_flag = PXE_ISR_IN_GET_NEXT;
 		if (undi_call(undi, PXENV_UNDI_ISR) != 0 ||
-		    isr->func_flag == PXENV_UNDI_ISR_OUT_DONE ||
-		    isr->func_flag == PXENV_UNDI_ISR_OUT_BUSY)
+		    isr->func_flag == PXE_ISR_OUT_DONE ||
+		    isr->func_flag == PXE_ISR_OUT_BUSY)
 			undi->isr_active = 0;
 	}
 	undi->isr_active = 0;
@@ -196,7 +189,7 @@ static void undi_close(struct net_device *netdev)
 
 	undi_isr_drain(undi);
 	undi_rx_discard(netdev, -ECANCELED);
-	undi_params(undi, sizeof(struct pxenv_status_only));
+	undi_params(undi, sizeof(struct pxe_status_only));
 	undi_call(undi, PXENV_UNDI_CLOSE);
 	undi_irq_restore(undi);
 	netdev_link_down(netdev);
@@ -206,15 +199,15 @@ static void undi_close(struct net_device *netdev)
 static int undi_tx_call(struct undi_nic *undi, uint8_t *slot, size_t len)
 {
 	struct undi_area *area = undi->area;
-	struct pxenv_undi_transmit *tx;
+	struct pxe_undi_transmit *tx;
 
 	memset(&area->tbd, 0, sizeof(area->tbd));
 	area->tbd.immed_length = (uint16_t)len;
 	area->tbd.xmit = pxe_segoff_of(&undi->mem, slot);
 	tx = undi_params(undi, sizeof(*tx));
-	/* P_UNKNOWN: the frame already carries its Ethernet header */
-	tx->protocol = P_UNKNOWN;
-	tx->xmit_flag = XMT_DESTADDR;
+	/* PXE_P_UNKNOWN: the frame already carries its Ethernet header */
+	tx->protocol = PXE_P_UNKNOWN;
+	tx->xmit_flag = PXE_XMT_DESTADDR;
 	tx->dest_addr = pxe_segoff_of(&undi->mem, slot);
 	tx->tbd = pxe_segoff_of(&undi->mem, &area->tbd);
 	return undi_call(undi, PXENV_UNDI_TRANSMIT);
@@ -264,7 +257,7 @@ static int undi_transmit(struct net_device *netdev, struct io_buffer *iobuf)
 
 /** Take one RECEIVE result: a whole frame or a piece of one */
 static void undi_rx_piece(struct net_device *netdev,
-			  const struct pxenv_undi_isr *isr)
+			  const struct pxe_undi_isr *isr)
 {
 	struct undi_nic *undi = netdev->priv;
 	size_t frame_len = isr->frame_length, len = isr->buffer_length;
@@ -307,12 +300,12 @@ static void undi_rx_piece(struct net_device *netdev,
 /** Ask the stack whether the NIC has news; true to go on and PROCESS */
 static int undi_isr_start(struct undi_nic *undi)
 {
-	struct pxenv_undi_isr *isr = undi_params(undi, sizeof(*isr));
+	struct pxe_undi_isr *isr = undi_params(undi, sizeof(*isr));
 
-	isr->func_flag = PXENV_UNDI_ISR_IN_START;
+	isr->func_flag = PXE_ISR_IN_START;
 	if (undi_call(undi, PXENV_UNDI_ISR) != 0)
 		return 0;
-	if (isr->func_flag == PXENV_UNDI_ISR_OUT_OURS)
+	if (isr->func_flag == PXE_ISR_OUT_OURS)
 		undi->ours++;
 	/*
 	 * PROCESS follows even for NOT_OURS: with no interrupt handler the
@@ -326,7 +319,7 @@ static int undi_isr_start(struct undi_nic *undi)
 static void undi_poll(struct net_device *netdev)
 {
 	struct undi_nic *undi = netdev->priv;
-	struct pxenv_undi_isr *isr;
+	struct pxe_undi_isr *isr;
 	unsigned int budget;
 
 	undi->polls++;
@@ -336,19 +329,19 @@ static void undi_poll(struct net_device *netdev)
 	}
 	for (budget = UNDI_RX_BUDGET; budget; budget--) {
 		isr = undi_params(undi, sizeof(*isr));
-		isr->func_flag = undi->isr_active ? PXENV_UNDI_ISR_IN_GET_NEXT
-						  : PXENV_UNDI_ISR_IN_PROCESS;
+		isr->func_flag = undi->isr_active ? PXE_ISR_IN_GET_NEXT
+						  : PXE_ISR_IN_PROCESS;
 		if (undi_call(undi, PXENV_UNDI_ISR) != 0) {
 			undi->isr_active = 0;
 			return;
 		}
 		undi->isr_active = 1;
 		switch (isr->func_flag) {
-		case PXENV_UNDI_ISR_OUT_TRANSMIT:
+		case PXE_ISR_OUT_TRANSMIT:
 			if (undi->tx_pending)
 				undi->tx_pending--;
 			break;
-		case PXENV_UNDI_ISR_OUT_RECEIVE:
+		case PXE_ISR_OUT_RECEIVE:
 			undi_rx_piece(netdev, isr);
 			break;
 		default:
@@ -374,12 +367,12 @@ static const struct net_device_operations undi_operations = {
 /** GET_INFORMATION, reviving a stack that was shut down if need be */
 static int undi_get_info(struct undi_nic *undi, struct net_device *netdev)
 {
-	struct pxenv_undi_get_information *info;
+	struct pxe_undi_get_information *info;
 	int rc;
 
 	info = undi_params(undi, sizeof(*info));
 	if ((rc = undi_call(undi, PXENV_UNDI_GET_INFORMATION)) != 0) {
-		undi_params(undi, sizeof(struct pxenv_undi_initialize));
+		undi_params(undi, sizeof(struct pxe_undi_initialize));
 		if (undi_call(undi, PXENV_UNDI_INITIALIZE) != 0)
 			return rc;
 		info = undi_params(undi, sizeof(*info));
@@ -407,7 +400,7 @@ static int undi_get_info(struct undi_nic *undi, struct net_device *netdev)
 /** Describe the interface from GET_IFACE_INFO, if the stack has it */
 static void undi_get_iface(struct undi_nic *undi, struct net_device *netdev)
 {
-	struct pxenv_undi_get_iface_info *iface;
+	struct pxe_undi_get_iface_info *iface;
 	char type[sizeof(iface->iface_type) + 1];
 
 	iface = undi_params(undi, sizeof(*iface));
@@ -450,7 +443,7 @@ static void undi_cached_free(struct refcnt *refcnt)
  */
 static void undi_cached_dhcp(struct undi_nic *undi, struct net_device *netdev)
 {
-	struct pxenv_get_cached_info *cached;
+	struct pxe_get_cached_info *cached;
 	struct undi_cached *block;
 	const struct dhcphdr *ack;
 	size_t len;
@@ -535,7 +528,7 @@ static void undi_shutdown(int booting)
 	unregister_netdev(netdev);
 	undi_netdev = NULL;
 	/* An operating system gets the NIC quiet and the stack unloaded */
-	if (booting && !pxe_keeping_stack())
+	if (booting)
 		pxe_unload();
 	pxe_basemem_free(&undi->mem);
 	netdev_put(netdev);

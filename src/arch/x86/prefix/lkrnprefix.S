@@ -1,4 +1,4 @@
-/* keel.lkrn: a Linux bzImage whose real-mode setup enters the Keel payload. */
+/* keel.lkrn: a Linux bzImage; this is its real-mode setup, which enters the protected-mode part. */
 #include "prefix_defs.h"
 	.code16
 	.text
@@ -82,18 +82,16 @@ setup_entry:
 	movl %eax, info + PI_INITRD
 	movl ramdisk_size, %eax
 	movl %eax, info + PI_INITRD_LEN
-	/* The compressed payload is where the loader put it (code32_start);
-	 * it is unpacked above itself, in the memory init_size asked for */
+	/* The protected-mode part (lkrn32prefix.S, then the compressed
+	 * payload) is where the loader put it: code32_start. It unpacks the
+	 * payload above itself, in the memory init_size asked for */
 	movl code32_start, %ebx
-	movl syssize, %ecx
-	shll $4, %ecx
-	leal 4095(%ebx,%ecx), %edi
-	andl $~4095, %edi
-	jmp prefix_enter_pm
+	leal LKRN32_ENTRY_SETUP(%ebx), %edx
+	jmp prefix_to_pm
 
 	.balign 4
 info:
 	.long PREFIX_MAGIC, PREFIX_TYPE_LKRN, 0, 0, 0
 	.fill PI_LEN - 20, 1, 0
 
-#include "prefix_pm.h"
+#include "prefix_pm16.h"

@@ -23,5 +23,15 @@
 #define PAYLOAD_BASE 0x100000
 
 
+/* keel.lkrn's protected-mode part (lkrn32prefix.S): where the real-mode
+ * setup code enters it, from its start */
+#define LKRN32_ENTRY_SETUP 16
+
+/* Offsets in the Linux boot protocol's struct boot_params (the zero page) */
+#define BP_CODE32_START 0x214
+#define BP_RAMDISK_IMAGE 0x218
+#define BP_RAMDISK_SIZE 0x21c
+#define BP_CMD_LINE_PTR 0x228
+
 /* Offset of run_len in struct kz_header (unkz.h) */
 #define KZ_RUN_LEN 20

@@ -1,30 +1,30 @@
-/* The PXE 2.1 API as seen by a client: structures, opcodes, status codes, and Keel's caller. */
+/* The PXE 2.1 API's structures, opcodes and status codes: the facts that Keel's caller (undinet) and provider (pxe_api) share. */
 #ifndef X86_PXE_H
 #define X86_PXE_H
 #include <stdint.h>
-#include <stddef.h>
 
 /*
  * Written from the Preboot Execution Environment Specification 2.1
- * (Intel, 1999). Every structure is packed, little-endian, and lives in
- * base memory: a real-mode PXE stack addresses it as segment:offset.
+ * (Intel, 1999). Every structure is packed and little-endian and lives in
+ * base memory, where a real-mode PXE stack addresses it as segment:offset.
+ * IP addresses and UDP ports are in network byte order, as on the wire.
  */
 
-/** A real-mode far pointer as stored in PXE structures */
+/** A real-mode far pointer as stored in PXE structures: offset, segment */
 struct pxe_segoff {
 	uint16_t offset;
 	uint16_t segment;
 } __attribute__((packed));
 
 /* ------------------------------------------------------------------------
- * Installation structures (spec 3.1 / 4.4)
+ * Installation structures
  */
 
-/** PXENV+ (the 2.0 and earlier entry; 2.1 stacks still provide it) */
-struct pxenv_plus {
+/** PXENV+ (the 2.0 entry structure; 2.1 stacks keep it for old callers) */
+struct pxe_pxenv {
 	char signature[6]; /* "PXENV+" */
 	uint16_t version;  /* 0x0201 for PXE 2.1 */
-	uint8_t length;	   /* 0x2c */
+	uint8_t length;	   /* PXE_PXENV_STRUCT_LEN */
 	uint8_t checksum;  /* the bytes of the structure sum to 0 */
 	struct pxe_segoff rm_entry;
 	uint32_t pm_offset;
@@ -34,43 +34,61 @@ struct pxenv_plus {
 	uint16_t bc_data_seg, bc_data_size;
 	uint16_t undi_data_seg, undi_data_size;
 	uint16_t undi_code_seg, undi_code_size;
-	/** The !PXE structure (version 0x0201 and later) */
-	struct pxe_segoff pxe_ptr;
+	/** The !PXE structure (version 0x0201 and later only) */
+	struct pxe_segoff ppxe;
 } __attribute__((packed));
-#define PXENV_PLUS_LEN 0x2c
+#define PXE_PXENV_STRUCT_LEN 0x2c
 
-/** A segment descriptor in !PXE */
+/** One segment descriptor of !PXE: real-mode segment, base, size */
 struct pxe_segdesc {
 	uint16_t segment;
-	uint32_t physical;
+	uint32_t phys;
 	uint16_t size;
 } __attribute__((packed));
 
+/** The !PXE structure's descriptors, in the specification's order */
+enum pxe_seg_index {
+	PXE_SEG_STACK = 0,
+	PXE_SEG_UNDI_DATA,
+	PXE_SEG_UNDI_CODE,
+	PXE_SEG_UNDI_CODE_WRITE,
+	PXE_SEG_BC_DATA,
+	PXE_SEG_BC_CODE,
+	PXE_SEG_BC_CODE_WRITE,
+	PXE_SEG_COUNT
+};
+
 /** !PXE (PXE 2.1) */
-struct pxe_bang {
+struct pxe_ppxe {
 	char signature[4]; /* "!PXE" */
-	uint8_t length;	   /* 0x58 */
+	uint8_t length;	   /* PXE_PPXE_STRUCT_LEN */
 	uint8_t checksum;  /* the bytes of the structure sum to 0 */
 	uint8_t revision;  /* 0 */
 	uint8_t reserved1;
 	struct pxe_segoff undi_rom_id;
 	struct pxe_segoff base_rom_id;
-	/** Real-mode entry: args on the stack (opcode, param off, param seg) */
+	/** Real-mode entry: opcode, parameter offset, segment on the stack */
 	struct pxe_segoff entry_sp;
-	/** 16-bit protected-mode entry */
+	/**
+	 * 16-bit protected-mode entry, 0:0 if none: the caller calls it
+	 * through a code descriptor of its own (Keel: one based at this
+	 * real-mode segment), with selector:offset parameters
+	 */
 	struct pxe_segoff entry_esp;
 	struct pxe_segoff status_callout;
 	uint8_t reserved2;
 	uint8_t seg_desc_count;
+	/** First GDT selector of the seg_desc_count the caller provides */
 	uint16_t first_selector;
-	/* stack, UNDI data, UNDI code, UNDI code (write), BC data, BC code,
-	 * BC code (write) */
-	struct pxe_segdesc seg[7];
+	struct pxe_segdesc seg[PXE_SEG_COUNT];
 } __attribute__((packed));
-#define PXE_BANG_LEN 0x58
+#define PXE_PPXE_STRUCT_LEN 0x58
+
+_Static_assert(sizeof(struct pxe_pxenv) == PXE_PXENV_STRUCT_LEN, "PXENV+");
+_Static_assert(sizeof(struct pxe_ppxe) == PXE_PPXE_STRUCT_LEN, "!PXE");
 
 /* ------------------------------------------------------------------------
- * Opcodes (spec appendix / chapter 3)
+ * Opcodes
  */
 #define PXENV_START_UNDI 0x0000
 #define PXENV_UNDI_STARTUP 0x0001
@@ -93,9 +111,7 @@ struct pxe_bang {
 #define PXENV_UNDI_GET_NIC_TYPE 0x0012
 #define PXENV_UNDI_GET_IFACE_INFO 0x0013
 #define PXENV_UNDI_ISR 0x0014
-/* The spec gives STOP_UNDI and UNDI_GET_STATE the same number */
 #define PXENV_STOP_UNDI 0x0015
-#define PXENV_UNDI_GET_STATE 0x0015
 #define PXENV_TFTP_OPEN 0x0020
 #define PXENV_TFTP_CLOSE 0x0021
 #define PXENV_TFTP_READ 0x0022
@@ -110,6 +126,10 @@ struct pxe_bang {
 #define PXENV_RESTART_TFTP 0x0073
 #define PXENV_START_BASE 0x0075
 #define PXENV_STOP_BASE 0x0076
+/* gPXE's file API (an extension, not PXE 2.1): Keel answers
+ * "unsupported", so that NBPs fall back to TFTP and UDP */
+#define PXENV_GET_FILE_SIZE 0x00e4
+#define PXENV_FILE_API_CHECK 0x00e6
 
 /* Exit codes in AX */
 #define PXENV_EXIT_SUCCESS 0x0000
@@ -128,7 +148,11 @@ struct pxe_bang {
 #define PXENV_STATUS_UDP_OPEN 0x19
 #define PXENV_STATUS_TFTP_CLOSED 0x1a
 #define PXENV_STATUS_TFTP_OPEN 0x1b
+#define PXENV_STATUS_TFTP_CANNOT_OPEN_CONNECTION 0x38
 #define PXENV_STATUS_TFTP_FILE_NOT_FOUND 0x3b
+#define PXENV_STATUS_TFTP_ACCESS_VIOLATION 0x3c
+#define PXENV_STATUS_TFTP_NO_FILESIZE 0x3e
+#define PXENV_STATUS_TFTP_INVALID_PACKET_SIZE 0x3f
 #define PXENV_STATUS_UNDI_INVALID_FUNCTION 0x60
 #define PXENV_STATUS_UNDI_MEDIATEST_FAILED 0x61
 #define PXENV_STATUS_UNDI_CANNOT_INIT_NIC_FOR_MCAST 0x62
@@ -144,25 +168,31 @@ struct pxe_bang {
 #define PXENV_STATUS_UNDI_INVALID_PARAMETER 0x6c
 
 /* ------------------------------------------------------------------------
- * Parameter blocks
+ * Parameter blocks: calls about the stack as a whole
  */
 
-/** A block with nothing but a status (CLOSE, SHUTDOWN, STOP_UNDI, ...) */
-struct pxenv_status_only {
+/** A block that carries only its status (CLOSE, SHUTDOWN, STOP_UNDI, ...) */
+struct pxe_status_only {
 	uint16_t status;
 } __attribute__((packed));
 
 /** PXENV_UNLOAD_STACK */
-struct pxenv_unload_stack {
+struct pxe_unload_stack {
 	uint16_t status;
 	uint8_t reserved[10];
 } __attribute__((packed));
 
+/** PXENV_START_UNDI: the registers the BIOS gave the option ROM */
+struct pxe_start_undi {
+	uint16_t status;
+	uint16_t ax, bx, dx, di, es;
+} __attribute__((packed));
+
 /** PXENV_GET_CACHED_INFO */
-struct pxenv_get_cached_info {
+struct pxe_get_cached_info {
 	uint16_t status;
 	uint16_t packet_type;
-	/** In: our buffer's size, or 0 to get a pointer to the stack's own */
+	/** In: the caller's buffer size, or 0 to get the stack's own copy */
 	uint16_t buffer_size;
 	struct pxe_segoff buffer;
 	uint16_t buffer_limit;
@@ -171,16 +201,153 @@ struct pxenv_get_cached_info {
 #define PXENV_PACKET_TYPE_DHCP_ACK 2
 #define PXENV_PACKET_TYPE_CACHED_REPLY 3
 
-/** Hardware address field: 16 bytes, whatever the link layer */
+/* ------------------------------------------------------------------------
+ * Parameter blocks: TFTP and UDP
+ */
+
+/** PXENV_TFTP_OPEN */
+struct pxe_tftp_open {
+	uint16_t status;
+	uint32_t server_ip;
+	uint32_t gateway_ip;
+	char filename[128];
+	uint16_t tftp_port;
+	uint16_t packet_size;
+} __attribute__((packed));
+
+/** PXENV_TFTP_READ */
+struct pxe_tftp_read {
+	uint16_t status;
+	uint16_t packet_number;
+	uint16_t buffer_size;
+	struct pxe_segoff buffer;
+} __attribute__((packed));
+
+/** PXENV_TFTP_GET_FSIZE */
+struct pxe_tftp_get_fsize {
+	uint16_t status;
+	uint32_t server_ip;
+	uint32_t gateway_ip;
+	char filename[128];
+	uint32_t file_size;
+} __attribute__((packed));
+
+/** PXENV_UDP_OPEN */
+struct pxe_udp_open {
+	uint16_t status;
+	uint32_t src_ip;
+} __attribute__((packed));
+
+/** PXENV_UDP_WRITE */
+struct pxe_udp_write {
+	uint16_t status;
+	uint32_t ip;
+	uint32_t gateway;
+	uint16_t src_port;
+	uint16_t dst_port;
+	uint16_t buffer_size;
+	struct pxe_segoff buffer;
+} __attribute__((packed));
+
+/** PXENV_UDP_READ */
+struct pxe_udp_read {
+	uint16_t status;
+	uint32_t src_ip;
+	uint32_t dest_ip;
+	uint16_t s_port;
+	uint16_t d_port;
+	uint16_t buffer_size;
+	struct pxe_segoff buffer;
+} __attribute__((packed));
+
+/* ------------------------------------------------------------------------
+ * Parameter blocks: UNDI
+ */
+
+/** Hardware address fields: 16 bytes, whatever the link layer */
 #define PXE_MAC_ADDR_LEN 16
+/** ARP hardware type of Ethernet (GET_INFORMATION's hw_type) */
+#define PXE_HWTYPE_ETHER 1
+
+/** PXENV_UNDI_INITIALIZE */
+struct pxe_undi_initialize {
+	uint16_t status;
+	uint32_t protocol_ini;
+	uint8_t reserved[8];
+} __attribute__((packed));
+
+/** A multicast list (UNDI_OPEN, SET_MCAST_ADDRESS) */
+#define PXE_MAXNUM_MCADDR 8
+struct pxe_undi_mcast_address {
+	uint16_t count;
+	uint8_t addr[PXE_MAXNUM_MCADDR][PXE_MAC_ADDR_LEN];
+} __attribute__((packed));
+
+/** PXENV_UNDI_OPEN */
+struct pxe_undi_open {
+	uint16_t status;
+	uint16_t open_flag;
+	uint16_t pkt_filter;
+	struct pxe_undi_mcast_address mcast;
+} __attribute__((packed));
+/* Packet filter bits */
+#define PXE_FLTR_DIRECTED 0x0001
+#define PXE_FLTR_BRDCST 0x0002
+#define PXE_FLTR_PRMSCS 0x0004
+#define PXE_FLTR_SRC_RTG 0x0008
+
+/** PXENV_UNDI_SET_PACKET_FILTER */
+struct pxe_undi_set_packet_filter {
+	uint16_t status;
+	uint8_t filter;
+} __attribute__((packed));
+
+/** PXENV_UNDI_TRANSMIT */
+struct pxe_undi_transmit {
+	uint16_t status;
+	uint8_t protocol;
+	uint8_t xmit_flag;
+	struct pxe_segoff dest_addr;
+	struct pxe_segoff tbd;
+	uint32_t reserved[2];
+} __attribute__((packed));
+/* Protocol: PXE_P_UNKNOWN means the frame already has its link header */
+#define PXE_P_UNKNOWN 0
+#define PXE_P_IP 1
+#define PXE_P_ARP 2
+#define PXE_P_RARP 3
+/* XmitFlag */
+#define PXE_XMT_DESTADDR 0
+#define PXE_XMT_BROADCAST 1
+
+/** One data block of a transmit buffer descriptor */
+struct pxe_data_block {
+	/** How ptr is read: PXE_TBD_PHYS or PXE_TBD_SEGOFF */
+	uint8_t ptr_type;
+	uint8_t reserved;
+	uint16_t len;
+	/** A 32-bit physical address, or segment:offset (segment high) */
+	uint32_t ptr;
+} __attribute__((packed));
+#define PXE_TBD_PHYS 0
+#define PXE_TBD_SEGOFF 1
+#define PXE_TBD_MAX_BLOCKS 8
+
+/** The transmit buffer descriptor: the immediate part, then blocks */
+struct pxe_tbd {
+	uint16_t immed_length;
+	struct pxe_segoff xmit;
+	uint16_t block_count;
+	struct pxe_data_block block[PXE_TBD_MAX_BLOCKS];
+} __attribute__((packed));
 
 /** PXENV_UNDI_GET_INFORMATION */
-struct pxenv_undi_get_information {
+struct pxe_undi_get_information {
 	uint16_t status;
 	uint16_t base_io;
 	uint16_t int_number;
 	uint16_t max_tran_unit;
-	/** ARP hardware type (1: Ethernet) */
+	/** ARP hardware type (PXE_HWTYPE_ETHER) */
 	uint16_t hw_type;
 	uint16_t hw_addr_len;
 	uint8_t current_node_address[PXE_MAC_ADDR_LEN];
@@ -190,84 +357,55 @@ struct pxenv_undi_get_information {
 	uint16_t tx_buf_ct;
 } __attribute__((packed));
 
+/** PXENV_UNDI_GET_STATISTICS */
+struct pxe_undi_get_statistics {
+	uint16_t status;
+	uint32_t xmt_good_frames;
+	uint32_t rcv_good_frames;
+	uint32_t rcv_crc_errors;
+	uint32_t rcv_resource_errors;
+} __attribute__((packed));
+
+/** PXENV_UNDI_GET_MCAST_ADDRESS */
+struct pxe_undi_get_mcast_address {
+	uint16_t status;
+	uint32_t inet_addr;
+	uint8_t media_addr[PXE_MAC_ADDR_LEN];
+} __attribute__((packed));
+
+/** PXENV_UNDI_GET_NIC_TYPE (the PCI form) */
+struct pxe_undi_get_nic_type {
+	uint16_t status;
+	uint8_t nic_type;
+	uint16_t vendor_id;
+	uint16_t device_id;
+	uint8_t base_class;
+	uint8_t sub_class;
+	uint8_t prog_intf;
+	uint8_t revision;
+	uint16_t busdevfn;
+	uint16_t subvendor_id;
+	uint16_t subdevice_id;
+} __attribute__((packed));
+#define PXE_NIC_TYPE_PCI 2
+
 /** PXENV_UNDI_GET_IFACE_INFO */
-struct pxenv_undi_get_iface_info {
+struct pxe_undi_get_iface_info {
 	uint16_t status;
 	char iface_type[16];
 	uint32_t link_speed;
 	uint32_t service_flags;
 	uint32_t reserved[4];
 } __attribute__((packed));
-/* Service flags */
-#define SUPPORTED_BROADCAST 0x0001
-#define SUPPORTED_MULTICAST 0x0002
-#define SUPPORTED_SET_STATION_ADDRESS 0x0004
-#define SUPPORTED_RESET 0x0008
-#define SUPPORTED_OPEN_CLOSE 0x0010
-#define SUPPORTED_IRQ 0x0020
-
-/** Multicast list (UNDI_OPEN, SET_MCAST_ADDRESS) */
-#define PXE_MAXNUM_MCADDR 8
-struct pxenv_undi_mcast_address {
-	uint16_t count;
-	uint8_t addr[PXE_MAXNUM_MCADDR][PXE_MAC_ADDR_LEN];
-} __attribute__((packed));
-
-/** PXENV_UNDI_OPEN */
-struct pxenv_undi_open {
-	uint16_t status;
-	uint16_t open_flag;
-	uint16_t pkt_filter;
-	struct pxenv_undi_mcast_address mcast;
-} __attribute__((packed));
-/* Packet filter bits */
-#define FLTR_DIRECTED 0x0001
-#define FLTR_BRDCST 0x0002
-#define FLTR_PRMSCS 0x0004
-#define FLTR_SRC_RTG 0x0008
-
-/** PXENV_UNDI_SET_PACKET_FILTER */
-struct pxenv_undi_set_packet_filter {
-	uint16_t status;
-	uint8_t filter;
-} __attribute__((packed));
-
-/** PXENV_UNDI_TRANSMIT */
-struct pxenv_undi_transmit {
-	uint16_t status;
-	uint8_t protocol;
-	uint8_t xmit_flag;
-	struct pxe_segoff dest_addr;
-	struct pxe_segoff tbd;
-	uint32_t reserved[2];
-} __attribute__((packed));
-/* Protocol: P_UNKNOWN means the buffer already holds the link header */
-#define P_UNKNOWN 0
-#define P_IP 1
-#define P_ARP 2
-#define P_RARP 3
-/* XmitFlag */
-#define XMT_DESTADDR 0
-#define XMT_BROADCAST 1
-
-/** Transmit buffer descriptor */
-#define PXE_MAX_DATA_BLKS 8
-struct pxenv_undi_tbd_block {
-	/** 0: 32-bit physical pointer, 1: segment:offset */
-	uint8_t ptr_type;
-	uint8_t reserved;
-	uint16_t len;
-	struct pxe_segoff ptr;
-} __attribute__((packed));
-struct pxenv_undi_tbd {
-	uint16_t immed_length;
-	struct pxe_segoff xmit;
-	uint16_t data_blk_count;
-	struct pxenv_undi_tbd_block block[PXE_MAX_DATA_BLKS];
-} __attribute__((packed));
+/* Service flags (NDIS 2.0 MAC service flags: bit 4 settable station
+ * address, bit 11 open/close adapter) */
+#define PXE_IFACE_BROADCAST 0x0001
+#define PXE_IFACE_MULTICAST 0x0002
+#define PXE_IFACE_SET_STATION_ADDRESS 0x0010
+#define PXE_IFACE_OPEN_CLOSE 0x0800
 
 /** PXENV_UNDI_ISR */
-struct pxenv_undi_isr {
+struct pxe_undi_isr {
 	uint16_t status;
 	uint16_t func_flag;
 	/** Bytes of the frame in this buffer */
@@ -279,94 +417,20 @@ struct pxenv_undi_isr {
 	uint8_t prot_type;
 	uint8_t pkt_type;
 } __attribute__((packed));
-/* FuncFlag in */
-#define PXENV_UNDI_ISR_IN_START 1
-#define PXENV_UNDI_ISR_IN_PROCESS 2
-#define PXENV_UNDI_ISR_IN_GET_NEXT 3
-/* FuncFlag out */
-#define PXENV_UNDI_ISR_OUT_OURS 0
-#define PXENV_UNDI_ISR_OUT_NOT_OURS 1
-#define PXENV_UNDI_ISR_OUT_DONE 0
-#define PXENV_UNDI_ISR_OUT_TRANSMIT 2
-#define PXENV_UNDI_ISR_OUT_RECEIVE 3
-#define PXENV_UNDI_ISR_OUT_BUSY 4
-/* PktType */
-#define P_DIRECTED 0
-#define P_BROADCAST 1
-#define P_MULTICAST 2
-
-/* ------------------------------------------------------------------------
- * Keel's caller (src/arch/x86/pcbios/pxe_call.c)
- */
-
-/** Base memory for PXE parameter blocks and frames, reachable by seg:off */
-struct pxe_basemem {
-	/** Linear address (virt == phys) */
-	void *ptr;
-	/** Segment, with offset 0 at @ptr */
-	uint16_t seg;
-	/** Size in bytes */
-	size_t len;
-	/** Free-memory word (KiB) before, to give it back */
-	uint16_t prev_kib;
-	unsigned int kib;
-};
-
-/**
- * Find the PXE API the loading ROM left: the pointers the prefix saved,
- * else INT 1Ah AX=5650h. Checks signatures, lengths and checksums; uses
- * !PXE if valid, else PXENV+.
- *
- * @ret rc	0 if an API entry was found, -ENODEV if none
- */
-int pxe_api_find(void);
-
-/** True once pxe_api_find() has succeeded and the stack is loaded */
-int pxe_api_present(void);
-
-/**
- * Call the PXE API. @params (inside a pxe_basemem block, or the
- * transition layer's scratch buffer) is passed as segment:offset.
- *
- * @opcode	PXENV_* opcode
- * @params	parameter block in base memory; its first word is the status
- * @ret rc	0 if AX said success, else an error naming the PXE status
- */
-int pxe_call(unsigned int opcode, void *params);
-
-/**
- * Unload the PXE stack for an operating system boot: UNDI shutdown,
- * UNLOAD_STACK, STOP_UNDI. No PXE call is made afterwards.
- */
-void pxe_unload(void);
-
-/**
- * Ask that the PXE stack be kept loaded at the next boot, because the
- * image booted (a chained NBP) will use it.
- */
-void pxe_keep_stack(void);
-/** True if pxe_keep_stack() was asked */
-int pxe_keeping_stack(void);
-
-/**
- * Take @len bytes of base memory (rounded up to KiB) from the top, by
- * lowering the BIOS free-memory word at 40:13.
- *
- * @ret rc	0 or -ENOMEM
- */
-int pxe_basemem_alloc(struct pxe_basemem *mem, size_t len);
-/** Give a block back if nobody allocated below it since */
-void pxe_basemem_free(struct pxe_basemem *mem);
-
-/** Segment:offset of a pointer inside a base-memory block */
-static inline struct pxe_segoff pxe_segoff_of(const struct pxe_basemem *mem,
-					       const void *p)
-{
-	struct pxe_segoff so;
-
-	so.segment = mem->seg;
-	so.offset = (uint16_t)((const char *)p - (const char *)mem->ptr);
-	return so;
-}
+/* func_flag in */
+#define PXE_ISR_IN_START 1
+#define PXE_ISR_IN_PROCESS 2
+#define PXE_ISR_IN_GET_NEXT 3
+/* func_flag out */
+#define PXE_ISR_OUT_OURS 0
+#define PXE_ISR_OUT_NOT_OURS 1
+#define PXE_ISR_OUT_DONE 0
+#define PXE_ISR_OUT_TRANSMIT 2
+#define PXE_ISR_OUT_RECEIVE 3
+#define PXE_ISR_OUT_BUSY 4
+/* pkt_type */
+#define PXE_PKT_DIRECTED 0
+#define PXE_PKT_BROADCAST 1
+#define PXE_PKT_MULTICAST 2
 
 #endif
