@@ -14,7 +14,8 @@
  * as it stands at the block's start and coded, which updates the model;
  * then the coder goes back to the block's start and parses again, priced
  * from that updated model (which knows the block's statistics), and that
- * path is coded for real.
+ * path is coded for real. Each parse runs KZ_LOOK positions past the
+ * block's end; only the steps that start inside the block are coded.
  */
 
 #define KZ_BLOCK 1024
@@ -25,6 +26,9 @@
 /* Parses of each block: every one after the first is priced from the
  * model as the one before left it */
 #define KZ_PASSES 2
+/* Positions parsed past a block's end, so that its last steps are chosen
+ * knowing what follows (the next block starts where they end) */
+#define KZ_LOOK KZ_MAX_LEN
 #define KZ_INF 0x7fffffff
 
 struct kz_enc {
@@ -434,21 +438,26 @@ static void kz_enc_rep(struct kz_enc *e, unsigned int st, unsigned int k)
 		kz_enc_bit(e, KZ_IS_REP2 + st, k == 3);
 }
 
-/** Choose the parse of [pos, pos + @blen) and code it */
-static void kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
-		     struct kz_node *opt, uint32_t *path, unsigned int *state,
-		     uint32_t *reps)
+/**
+ * Choose the parse of [pos, pos + @blen + @look) and code its steps that
+ * start before @blen.
+ *
+ * @ret len	bytes coded (at least @blen: the last step may run past it)
+ */
+static uint32_t kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
+			 uint32_t look, struct kz_node *opt, uint32_t *path,
+			 unsigned int *state, uint32_t *reps)
 {
 	struct kz_match m[64];
 	uint32_t i, j, k, l, np, at, minl, nreps[4];
 	unsigned int nm, st;
 
-	for (i = 0; i <= blen + KZ_MAX_LEN; i++)
+	for (i = 0; i <= blen + look + KZ_MAX_LEN; i++)
 		opt[i].cost = KZ_INF;
 	opt[0].cost = 0;
 	opt[0].state = *state;
 	memcpy(opt[0].reps, reps, sizeof(opt[0].reps));
-	for (i = 0; i < blen; i++) {
+	for (i = 0; i < blen + look; i++) {
 		size_t cur = pos + i, avail = e->n - cur;
 		size_t lim = avail < KZ_MAX_LEN ? avail : KZ_MAX_LEN;
 		int64_t c = opt[i].cost, cm, cr;
@@ -507,14 +516,20 @@ static void kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
 			minl = m[j].len + 1;
 		}
 	}
-	/* The cheapest way to reach the block's end (paths that run past it
-	 * are dropped), then coded forwards */
+	/* The cheapest way to reach the end of the look-ahead (paths that run
+	 * past it are dropped), then its steps that start in the block, coded
+	 * forwards */
 	np = 0;
-	for (at = blen; at > 0; at = opt[at].from)
+	for (at = blen + look; at > 0; at = opt[at].from)
 		path[np++] = at;
+	at = 0;
 	while (np--) {
 		struct kz_node *nd = &opt[path[np]];
 		size_t p = pos + nd->from;
+
+		if (nd->from >= blen)
+			break;
+		at = path[np];
 
 		st = *state;
 		if (nd->kind == KZ_K_LIT) {
@@ -539,6 +554,7 @@ static void kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
 		*state = nd->state;
 		memcpy(reps, nd->reps, 4 * sizeof(*reps));
 	}
+	return at;
 }
 
 void kz_filter(uint8_t *buf, size_t len)
@@ -574,8 +590,9 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 {
 	struct kz_enc *e = calloc(1, sizeof(*e)), *snap = malloc(sizeof(*e));
 	uint8_t *buf = malloc(n + 1);
-	struct kz_node *opt = calloc(KZ_BLOCK + KZ_MAX_LEN + 1, sizeof(*opt));
-	uint32_t *path = calloc(KZ_BLOCK + 1, sizeof(*path));
+	struct kz_node *opt = calloc(KZ_BLOCK + KZ_LOOK + KZ_MAX_LEN + 1,
+				     sizeof(*opt));
+	uint32_t *path = calloc(KZ_BLOCK + KZ_LOOK + 1, sizeof(*path));
 	uint32_t reps[4] = {1, 1, 1, 1};
 	unsigned int state = 0, i, pass;
 	size_t pos = 0;
@@ -606,6 +623,8 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 	e->pp = e->p;
 	while (pos < n) {
 		uint32_t blen = n - pos < KZ_BLOCK ? (uint32_t)(n - pos) : KZ_BLOCK;
+		uint32_t look = n - pos - blen < KZ_LOOK ?
+					(uint32_t)(n - pos - blen) : KZ_LOOK;
 		uint32_t reps0[4];
 		unsigned int state0 = state;
 
@@ -614,7 +633,7 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 		memcpy(reps0, reps, sizeof(reps0));
 		for (pass = 1; pass < KZ_PASSES; pass++) {
 			*snap = *e;
-			kz_block(e, pos, blen, opt, path, &state, reps);
+			kz_block(e, pos, blen, look, opt, path, &state, reps);
 			memcpy(snap->next_p, e->p, sizeof(e->p));
 			snap->out = e->out;
 			snap->out_cap = e->out_cap;
@@ -624,9 +643,8 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 			memcpy(reps, reps0, sizeof(reps0));
 			e->pp = e->next_p;
 		}
-		kz_block(e, pos, blen, opt, path, &state, reps);
+		pos += kz_block(e, pos, blen, look, opt, path, &state, reps);
 		e->pp = e->p;
-		pos += blen;
 	}
 	for (i = 0; i < 5; i++)
 		kz_shift_low(e);
