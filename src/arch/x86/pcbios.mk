@@ -74,7 +74,7 @@ PCBIOS_PAYLOAD_undionly := -u obj_undinet
 # generating code, after the linker has chosen the objects, so they are
 # plain code and their object is always linked (unused ones are dropped).
 bin/x86_libgcc.o: pcbios_CFLAGS += -fno-lto
-PCBIOS_LTO_CFLAGS = $(filter-out -W% -g -include %compiler.h,$(FW_CFLAGS)) \
+PCBIOS_LTO_CFLAGS = $(filter-out -W% -include %compiler.h,$(FW_CFLAGS)) \
 	$(GCC_ONLY_CFLAGS) $(pcbios_CFLAGS) -flto-partition=one
 bin/%.elf: bin/blib.a $(PCBIOS_LDS)
 	$(call say,LD,$@)
