@@ -9,14 +9,26 @@
  * The format is described in src/arch/x86/prefix/unkz.h. The parse is
  * chosen block by block: a shortest-path search over the next KZ_BLOCK
  * positions, where every literal, match and repeat is priced (in 1/16 bit)
- * from the model's probabilities as they stand at the block's start, each
- * position remembering the state and last distance of its best path. The
- * block's path is then coded for real, which updates the model.
+ * from the model's probabilities, each position remembering the state and
+ * last distances of its best path. A first parse is priced from the model
+ * as it stands at the block's start and coded, which updates the model;
+ * then the coder goes back to the block's start and parses again, priced
+ * from that updated model (which knows the block's statistics), and that
+ * path is coded for real. Each parse runs KZ_LOOK positions past the
+ * block's end; only the steps that start inside the block are coded.
  */
 
 #define KZ_BLOCK 1024
 #define KZ_HASH_BITS 16
 #define KZ_DEPTH 1024
+/* Farthest 2-byte match worth a look (a far one costs more than literals) */
+#define KZ_DIST2_MAX 256
+/* Parses of each block: every one after the first is priced from the
+ * model as the one before left it */
+#define KZ_PASSES 2
+/* Positions parsed past a block's end, so that its last steps are chosen
+ * knowing what follows (the next block starts where they end) */
+#define KZ_LOOK KZ_MAX_LEN
 #define KZ_INF 0x7fffffff
 
 struct kz_enc {
@@ -32,8 +44,14 @@ struct kz_enc {
 	/* Input (filtered) */
 	const uint8_t *in;
 	size_t n;
-	/* Match finder */
-	int32_t *head, *chain;
+	/* Match finder: chains of 3-byte hashes, and for every position
+	 * the one before with the same 2 bytes; positions below @inserted are
+	 * in them */
+	int32_t *head, *chain, *head2, *chain2;
+	size_t inserted;
+	/* The probabilities that prices are taken from: p, or next_p */
+	const uint16_t *pp;
+	uint16_t next_p[KZ_NPROBS];
 	/* Price of a 0 bit for probability p >> 4 */
 	uint32_t price[(1 << KZ_PBITS) >> 4];
 };
@@ -146,7 +164,7 @@ static void kz_enc_rtree(struct kz_enc *e, unsigned int base, unsigned int n,
 static uint32_t kz_pbit(const struct kz_enc *e, unsigned int i,
 			unsigned int bit)
 {
-	unsigned int p = e->p[i];
+	unsigned int p = e->pp[i];
 
 	return e->price[(bit ? (1u << KZ_PBITS) - p : p) >> 4];
 }
@@ -317,7 +335,7 @@ static uint32_t kz_hash(const uint8_t *p)
 	       (32 - KZ_HASH_BITS);
 }
 
-/** Matches at @pos (after inserting it), longest first found last */
+/** Matches at @pos (inserted on the first visit), longest first found last */
 static unsigned int kz_find(struct kz_enc *e, size_t pos,
 			    struct kz_match *m, unsigned int max)
 {
@@ -326,13 +344,28 @@ static unsigned int kz_find(struct kz_enc *e, size_t pos,
 	int32_t cand;
 	uint32_t h;
 
-	if (avail < 3)
+	if (avail < 2)
 		return 0;
-	h = kz_hash(e->in + pos);
-	cand = e->head[h];
-	e->chain[pos] = cand;
-	e->head[h] = (int32_t)pos;
-	for (; cand >= 0 && depth--; cand = e->chain[cand]) {
+	if (pos >= e->inserted) {
+		h = e->in[pos] | (e->in[pos + 1] << 8);
+		e->chain2[pos] = e->head2[h];
+		e->head2[h] = (int32_t)pos;
+		if (avail >= 3) {
+			h = kz_hash(e->in + pos);
+			e->chain[pos] = e->head[h];
+			e->head[h] = (int32_t)pos;
+		}
+		e->inserted = pos + 1;
+	}
+	cand = e->chain2[pos];
+	if (cand >= 0 && pos - (size_t)cand <= KZ_DIST2_MAX) {
+		m[count].len = 2;
+		m[count].dist = (uint32_t)(pos - (size_t)cand);
+		count++;
+	}
+	if (avail < 3)
+		return count;
+	for (cand = e->chain[pos]; cand >= 0 && depth--; cand = e->chain[cand]) {
 		const uint8_t *a = e->in + pos, *b = e->in + cand;
 		size_t l;
 
@@ -405,21 +438,26 @@ static void kz_enc_rep(struct kz_enc *e, unsigned int st, unsigned int k)
 		kz_enc_bit(e, KZ_IS_REP2 + st, k == 3);
 }
 
-/** Choose the parse of [pos, pos + @blen) and code it */
-static void kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
-		     struct kz_node *opt, uint32_t *path, unsigned int *state,
-		     uint32_t *reps)
+/**
+ * Choose the parse of [pos, pos + @blen + @look) and code its steps that
+ * start before @blen.
+ *
+ * @ret len	bytes coded (at least @blen: the last step may run past it)
+ */
+static uint32_t kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
+			 uint32_t look, struct kz_node *opt, uint32_t *path,
+			 unsigned int *state, uint32_t *reps)
 {
 	struct kz_match m[64];
 	uint32_t i, j, k, l, np, at, minl, nreps[4];
 	unsigned int nm, st;
 
-	for (i = 0; i <= blen + KZ_MAX_LEN; i++)
+	for (i = 0; i <= blen + look + KZ_MAX_LEN; i++)
 		opt[i].cost = KZ_INF;
 	opt[0].cost = 0;
 	opt[0].state = *state;
 	memcpy(opt[0].reps, reps, sizeof(opt[0].reps));
-	for (i = 0; i < blen; i++) {
+	for (i = 0; i < blen + look; i++) {
 		size_t cur = pos + i, avail = e->n - cur;
 		size_t lim = avail < KZ_MAX_LEN ? avail : KZ_MAX_LEN;
 		int64_t c = opt[i].cost, cm, cr;
@@ -478,14 +516,20 @@ static void kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
 			minl = m[j].len + 1;
 		}
 	}
-	/* The cheapest way to reach the block's end (paths that run past it
-	 * are dropped), then coded forwards */
+	/* The cheapest way to reach the end of the look-ahead (paths that run
+	 * past it are dropped), then its steps that start in the block, coded
+	 * forwards */
 	np = 0;
-	for (at = blen; at > 0; at = opt[at].from)
+	for (at = blen + look; at > 0; at = opt[at].from)
 		path[np++] = at;
+	at = 0;
 	while (np--) {
 		struct kz_node *nd = &opt[path[np]];
 		size_t p = pos + nd->from;
+
+		if (nd->from >= blen)
+			break;
+		at = path[np];
 
 		st = *state;
 		if (nd->kind == KZ_K_LIT) {
@@ -510,6 +554,7 @@ static void kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
 		*state = nd->state;
 		memcpy(reps, nd->reps, 4 * sizeof(*reps));
 	}
+	return at;
 }
 
 void kz_filter(uint8_t *buf, size_t len)
@@ -543,12 +588,13 @@ void kz_filter(uint8_t *buf, size_t len)
 
 uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 {
-	struct kz_enc *e = calloc(1, sizeof(*e));
+	struct kz_enc *e = calloc(1, sizeof(*e)), *snap = malloc(sizeof(*e));
 	uint8_t *buf = malloc(n + 1);
-	struct kz_node *opt = calloc(KZ_BLOCK + KZ_MAX_LEN + 1, sizeof(*opt));
-	uint32_t *path = calloc(KZ_BLOCK + 1, sizeof(*path));
+	struct kz_node *opt = calloc(KZ_BLOCK + KZ_LOOK + KZ_MAX_LEN + 1,
+				     sizeof(*opt));
+	uint32_t *path = calloc(KZ_BLOCK + KZ_LOOK + 1, sizeof(*path));
 	uint32_t reps[4] = {1, 1, 1, 1};
-	unsigned int state = 0, i;
+	unsigned int state = 0, i, pass;
 	size_t pos = 0;
 	uint8_t *out = NULL;
 
@@ -556,9 +602,12 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 		goto out;
 	e->head = malloc(sizeof(*e->head) << KZ_HASH_BITS);
 	e->chain = malloc(sizeof(*e->chain) * (n + 1));
-	if (!e->head || !e->chain)
+	e->head2 = malloc(sizeof(*e->head2) << 16);
+	e->chain2 = malloc(sizeof(*e->chain2) * (n + 1));
+	if (!e->head || !e->chain || !e->head2 || !e->chain2 || !snap)
 		goto out;
 	memset(e->head, 0xff, sizeof(*e->head) << KZ_HASH_BITS);
+	memset(e->head2, 0xff, sizeof(*e->head2) << 16);
 	memcpy(buf, in, n);
 	kz_filter(buf, n);
 	e->in = buf;
@@ -571,11 +620,31 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 					 16 + 0.5);
 	e->range = 0xffffffff;
 	e->cache_size = 1;
+	e->pp = e->p;
 	while (pos < n) {
 		uint32_t blen = n - pos < KZ_BLOCK ? (uint32_t)(n - pos) : KZ_BLOCK;
+		uint32_t look = n - pos - blen < KZ_LOOK ?
+					(uint32_t)(n - pos - blen) : KZ_LOOK;
+		uint32_t reps0[4];
+		unsigned int state0 = state;
 
-		kz_block(e, pos, blen, opt, path, &state, reps);
-		pos += blen;
+		/* Twice: the second parse is priced with the model as the
+		 * first one left it, which knows the block's statistics */
+		memcpy(reps0, reps, sizeof(reps0));
+		for (pass = 1; pass < KZ_PASSES; pass++) {
+			*snap = *e;
+			kz_block(e, pos, blen, look, opt, path, &state, reps);
+			memcpy(snap->next_p, e->p, sizeof(e->p));
+			snap->out = e->out;
+			snap->out_cap = e->out_cap;
+			snap->inserted = e->inserted;
+			*e = *snap;
+			state = state0;
+			memcpy(reps, reps0, sizeof(reps0));
+			e->pp = e->next_p;
+		}
+		pos += kz_block(e, pos, blen, look, opt, path, &state, reps);
+		e->pp = e->p;
 	}
 	for (i = 0; i < 5; i++)
 		kz_shift_low(e);
@@ -589,8 +658,11 @@ out:
 	if (e) {
 		free(e->head);
 		free(e->chain);
+		free(e->head2);
+		free(e->chain2);
 	}
 	free(e);
+	free(snap);
 	free(buf);
 	free(opt);
 	free(path);

@@ -24,10 +24,8 @@ REQUIRE_OBJECT(script_cmd);
 REQUIRE_OBJECT(reboot_cmd);
 REQUIRE_OBJECT(settings_cmd);
 REQUIRE_OBJECT(builtin_settings);
-REQUIRE_OBJECT(complete_cmd);
 REQUIRE_OBJECT(menu_cmd);
 REQUIRE_OBJECT(login_cmd);
-REQUIRE_OBJECT(config_cmd);
 
 /* The network stack */
 REQUIRE_OBJECT(netdevice);
@@ -39,18 +37,14 @@ REQUIRE_OBJECT(tcp);
 REQUIRE_OBJECT(resolv);
 REQUIRE_OBJECT(ifmgmt_cmd);
 REQUIRE_OBJECT(route_cmd);
-REQUIRE_OBJECT(ping_cmd);
 REQUIRE_OBJECT(dhcp);
 REQUIRE_OBJECT(dns);
 REQUIRE_OBJECT(dhcp_cmd);
-REQUIRE_OBJECT(nslookup_cmd);
 REQUIRE_OBJECT(tftp);
 REQUIRE_OBJECT(http);
-REQUIRE_OBJECT(digest_cmd);
 
 /* Downloads and images */
 REQUIRE_OBJECT(image_cmd);
-REQUIRE_OBJECT(param_cmd);
 REQUIRE_OBJECT(autoboot);
 
 /* The host build: its platform services (linked through tables) */
@@ -62,12 +56,18 @@ REQUIRE_OBJECT(linux_memory);
 REQUIRE_OBJECT(linux_reboot);
 REQUIRE_OBJECT(linux_tap);
 REQUIRE_OBJECT(tcpcheck_cmd);
+REQUIRE_OBJECT(config_full);
 /* The host build is the test build: never wait for Ctrl-B */
 #undef BANNER_TIMEOUT
 #define BANNER_TIMEOUT 0
 #endif
 
-/* The x86 BIOS platform (bin/): its platform services and drivers */
+/*
+ * The x86 BIOS platform (bin/): its platform services and drivers. The
+ * full set's extras (config_full.c) are chosen per image in
+ * src/arch/x86/pcbios.mk: keel.lkrn and keel.pxe have them, undionly.kpxe
+ * and the option ROMs do not.
+ */
 #ifdef PLATFORM_PCBIOS
 REQUIRE_OBJECT(x86_start);
 REQUIRE_OBJECT(bios_console);
@@ -95,15 +95,12 @@ REQUIRE_OBJECT(efi_image);
 REQUIRE_OBJECT(sanboot_cmd);
 /* Takes a PCI function from the firmware's driver for a native driver */
 REQUIRE_OBJECT(efi_pci);
+REQUIRE_OBJECT(config_full);
 /*
  * Network devices are chosen per image in src/arch/efi/efi.mk: keel.efi
  * links the native drivers (e1000, virtio-net) and efi_snp_all (every
  * other SNP NIC), snponly.efi efi_snp_only (the NIC it was loaded from).
  */
-#endif
-
-#if defined(__x86_64__) || defined(__i386__)
-REQUIRE_OBJECT(cpuid_cmd);
 #endif
 
 #if BANNER_TIMEOUT < 0 || BANNER_TIMEOUT > 5

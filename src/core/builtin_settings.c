@@ -156,10 +156,11 @@ static int newuuid_fetch(void *data, size_t len)
 	return builtin_out(uuid, sizeof(uuid), data, len);
 }
 
+/* @desc describes the setting here, in the source; images do not carry it */
 #define BUILTIN_DEF(id, text, desc, type_name)                                 \
 	const struct setting id __setting(SETTING_BUILTIN) = {                 \
-		.name = text, .description = desc,                             \
-		.type = &setting_type_##type_name, .scope = &builtin_scope,    \
+		.name = text, .type = &setting_type_##type_name,               \
+		.scope = &builtin_scope,                                       \
 	}
 
 BUILTIN_DEF(errno_setting, "errno", "Last error", uint32);

@@ -3,78 +3,86 @@
 #include <string.h>
 #include <errno.h>
 
-/** One error code and how to say it */
+/*
+ * Every error code and how to say it: its name and its sentence. Kept as a
+ * list of codes and one block of strings (name, sentence, name...) in the
+ * same order, which takes less room than a table of pointers.
+ */
+#define ERROR_TEXTS(X) \
+	X(EC_PERM, "EPERM", "Operation not permitted") \
+	X(EC_NOENT, "ENOENT", "Not found") \
+	X(EC_SRCH, "ESRCH", "No such process") \
+	X(EC_INTR, "EINTR", "Interrupted by the user") \
+	X(EC_IO, "EIO", "Input/output error") \
+	X(EC_NXIO, "ENXIO", "No such device or address") \
+	X(EC_2BIG, "E2BIG", "Argument list too long") \
+	X(EC_NOEXEC, "ENOEXEC", "Not an executable image of a known format") \
+	X(EC_BADF, "EBADF", "Bad handle") \
+	X(EC_AGAIN, "EAGAIN", "Temporarily unavailable, try again") \
+	X(EC_NOMEM, "ENOMEM", "Out of memory") \
+	X(EC_ACCES, "EACCES", "Permission denied") \
+	X(EC_FAULT, "EFAULT", "Internal corruption detected") \
+	X(EC_BUSY, "EBUSY", "Device or resource busy") \
+	X(EC_EXIST, "EEXIST", "Already exists") \
+	X(EC_NODEV, "ENODEV", "No such device") \
+	X(EC_NOTDIR, "ENOTDIR", "Not a directory") \
+	X(EC_INVAL, "EINVAL", "Invalid argument") \
+	X(EC_NFILE, "ENFILE", "Too many open files") \
+	X(EC_FBIG, "EFBIG", "File too large") \
+	X(EC_NOSPC, "ENOSPC", "No space left") \
+	X(EC_SPIPE, "ESPIPE", "Cannot seek") \
+	X(EC_PIPE, "EPIPE", "Connection closed by the other end") \
+	X(EC_DOM, "EDOM", "Argument out of domain") \
+	X(EC_RANGE, "ERANGE", "Value out of range") \
+	X(EC_NAMETOOLONG, "ENAMETOOLONG", "Name too long") \
+	X(EC_NOSYS, "ENOSYS", "Not supported by this build") \
+	X(EC_NOTEMPTY, "ENOTEMPTY", "Not empty") \
+	X(EC_LOOP, "ELOOP", "Too many redirections or nested levels") \
+	X(EC_NOMSG, "ENOMSG", "No message of the expected type") \
+	X(EC_NODATA, "ENODATA", "No data available") \
+	X(EC_TIME, "ETIME", "Timer expired") \
+	X(EC_PROTO, "EPROTO", "Protocol error") \
+	X(EC_BADMSG, "EBADMSG", "Malformed message") \
+	X(EC_OVERFLOW, "EOVERFLOW", "Value too large") \
+	X(EC_ILSEQ, "EILSEQ", "Invalid byte sequence") \
+	X(EC_NOTSOCK, "ENOTSOCK", "Not a socket") \
+	X(EC_DESTADDRREQ, "EDESTADDRREQ", "Destination address required") \
+	X(EC_MSGSIZE, "EMSGSIZE", "Message too long") \
+	X(EC_PROTONOSUPPORT, "EPROTONOSUPPORT", "Protocol not supported") \
+	X(EC_NOTSUP, "ENOTSUP", "Operation not supported") \
+	X(EC_AFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported") \
+	X(EC_ADDRINUSE, "EADDRINUSE", "Address already in use") \
+	X(EC_ADDRNOTAVAIL, "EADDRNOTAVAIL", "Address not available") \
+	X(EC_NETDOWN, "ENETDOWN", \
+	  "Network is down (no link, or interface closed)") \
+	X(EC_NETUNREACH, "ENETUNREACH", "Network unreachable (no route)") \
+	X(EC_NETRESET, "ENETRESET", "Network dropped the connection") \
+	X(EC_CONNABORTED, "ECONNABORTED", "Connection aborted") \
+	X(EC_CONNRESET, "ECONNRESET", "Connection reset by the other end") \
+	X(EC_NOBUFS, "ENOBUFS", "No buffer space available") \
+	X(EC_ISCONN, "EISCONN", "Already connected") \
+	X(EC_NOTCONN, "ENOTCONN", "Not connected") \
+	X(EC_TIMEDOUT, "ETIMEDOUT", "Connection timed out") \
+	X(EC_CONNREFUSED, "ECONNREFUSED", "Connection refused") \
+	X(EC_HOSTDOWN, "EHOSTDOWN", "Host is down") \
+	X(EC_HOSTUNREACH, "EHOSTUNREACH", "Host unreachable") \
+	X(EC_ALREADY, "EALREADY", "Already in progress") \
+	X(EC_INPROGRESS, "EINPROGRESS", "Operation in progress") \
+	X(EC_STALE, "ESTALE", "Out of date") \
+	X(EC_CANCELED, "ECANCELED", "Cancelled") \
+	X(EC_KEYREJECTED, "EKEYREJECTED", "Key or certificate rejected") \
+	X(EC_AUTH, "EAUTH", "Authentication failed") \
+	X(EC_NOTTY, "ENOTTY", "Not a terminal")
+
+#define ERROR_CODE(code, name, text) code,
+#define ERROR_STRINGS(code, name, text) name "\0" text "\0"
+static const unsigned char error_codes[] = {ERROR_TEXTS(ERROR_CODE)};
+static const char error_strings[] = ERROR_TEXTS(ERROR_STRINGS);
+
+/** One error code's name and sentence */
 struct error_text {
-	unsigned char code;
 	const char *name;
 	const char *text;
-};
-
-static const struct error_text error_texts[] = {
-	{EC_PERM, "EPERM", "Operation not permitted"},
-	{EC_NOENT, "ENOENT", "Not found"},
-	{EC_SRCH, "ESRCH", "No such process"},
-	{EC_INTR, "EINTR", "Interrupted by the user"},
-	{EC_IO, "EIO", "Input/output error"},
-	{EC_NXIO, "ENXIO", "No such device or address"},
-	{EC_2BIG, "E2BIG", "Argument list too long"},
-	{EC_NOEXEC, "ENOEXEC", "Not an executable image of a known format"},
-	{EC_BADF, "EBADF", "Bad handle"},
-	{EC_AGAIN, "EAGAIN", "Temporarily unavailable, try again"},
-	{EC_NOMEM, "ENOMEM", "Out of memory"},
-	{EC_ACCES, "EACCES", "Permission denied"},
-	{EC_FAULT, "EFAULT", "Internal corruption detected"},
-	{EC_BUSY, "EBUSY", "Device or resource busy"},
-	{EC_EXIST, "EEXIST", "Already exists"},
-	{EC_NODEV, "ENODEV", "No such device"},
-	{EC_NOTDIR, "ENOTDIR", "Not a directory"},
-	{EC_INVAL, "EINVAL", "Invalid argument"},
-	{EC_NFILE, "ENFILE", "Too many open files"},
-	{EC_FBIG, "EFBIG", "File too large"},
-	{EC_NOSPC, "ENOSPC", "No space left"},
-	{EC_SPIPE, "ESPIPE", "Cannot seek"},
-	{EC_PIPE, "EPIPE", "Connection closed by the other end"},
-	{EC_DOM, "EDOM", "Argument out of domain"},
-	{EC_RANGE, "ERANGE", "Value out of range"},
-	{EC_NAMETOOLONG, "ENAMETOOLONG", "Name too long"},
-	{EC_NOSYS, "ENOSYS", "Not supported by this build"},
-	{EC_NOTEMPTY, "ENOTEMPTY", "Not empty"},
-	{EC_LOOP, "ELOOP", "Too many redirections or nested levels"},
-	{EC_NOMSG, "ENOMSG", "No message of the expected type"},
-	{EC_NODATA, "ENODATA", "No data available"},
-	{EC_TIME, "ETIME", "Timer expired"},
-	{EC_PROTO, "EPROTO", "Protocol error"},
-	{EC_BADMSG, "EBADMSG", "Malformed message"},
-	{EC_OVERFLOW, "EOVERFLOW", "Value too large"},
-	{EC_ILSEQ, "EILSEQ", "Invalid byte sequence"},
-	{EC_NOTSOCK, "ENOTSOCK", "Not a socket"},
-	{EC_DESTADDRREQ, "EDESTADDRREQ", "Destination address required"},
-	{EC_MSGSIZE, "EMSGSIZE", "Message too long"},
-	{EC_PROTONOSUPPORT, "EPROTONOSUPPORT", "Protocol not supported"},
-	{EC_NOTSUP, "ENOTSUP", "Operation not supported"},
-	{EC_AFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported"},
-	{EC_ADDRINUSE, "EADDRINUSE", "Address already in use"},
-	{EC_ADDRNOTAVAIL, "EADDRNOTAVAIL", "Address not available"},
-	{EC_NETDOWN, "ENETDOWN",
-	 "Network is down (no link, or interface closed)"},
-	{EC_NETUNREACH, "ENETUNREACH", "Network unreachable (no route)"},
-	{EC_NETRESET, "ENETRESET", "Network dropped the connection"},
-	{EC_CONNABORTED, "ECONNABORTED", "Connection aborted"},
-	{EC_CONNRESET, "ECONNRESET", "Connection reset by the other end"},
-	{EC_NOBUFS, "ENOBUFS", "No buffer space available"},
-	{EC_ISCONN, "EISCONN", "Already connected"},
-	{EC_NOTCONN, "ENOTCONN", "Not connected"},
-	{EC_TIMEDOUT, "ETIMEDOUT", "Connection timed out"},
-	{EC_CONNREFUSED, "ECONNREFUSED", "Connection refused"},
-	{EC_HOSTDOWN, "EHOSTDOWN", "Host is down"},
-	{EC_HOSTUNREACH, "EHOSTUNREACH", "Host unreachable"},
-	{EC_ALREADY, "EALREADY", "Already in progress"},
-	{EC_INPROGRESS, "EINPROGRESS", "Operation in progress"},
-	{EC_STALE, "ESTALE", "Out of date"},
-	{EC_CANCELED, "ECANCELED", "Cancelled"},
-	{EC_KEYREJECTED, "EKEYREJECTED", "Key or certificate rejected"},
-	{EC_AUTH, "EAUTH", "Authentication failed"},
-	{EC_NOTTY, "ENOTTY", "Not a terminal"},
 };
 
 /* Recent details attached with errctx(), newest last */
@@ -86,17 +94,23 @@ static struct {
 } errctx_ring[ERRCTX_SLOTS];
 static unsigned int errctx_next;
 
-static const struct error_text *error_lookup(int rc)
+/** Find @rc's name and sentence; 0, or -1 for an unknown code */
+static int error_lookup(int rc, struct error_text *err)
 {
 	unsigned int code = (rc < 0) ? (unsigned int)err_code(rc)
 				     : ((unsigned int)rc & 0xff);
+	const char *s = error_strings;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(error_texts); i++) {
-		if (error_texts[i].code == code)
-			return &error_texts[i];
+	for (i = 0; i < ARRAY_SIZE(error_codes); i++) {
+		err->name = s;
+		s += strlen(s) + 1;
+		err->text = s;
+		if (error_codes[i] == code)
+			return 0;
+		s += strlen(s) + 1;
 	}
-	return NULL;
+	return -1;
 }
 
 int errctx(int rc, const char *fmt, ...)
@@ -127,15 +141,16 @@ static const char *errctx_find(int rc)
 const char *strerror(int rc)
 {
 	static char buf[ERRCTX_LEN + 80];
-	const struct error_text *err = error_lookup(rc);
+	struct error_text err;
+	int found = (error_lookup(rc, &err) == 0);
 	const char *detail = errctx_find(rc);
 
 	if (rc == 0)
 		return "No error";
-	if (err && detail)
-		snprintf(buf, sizeof(buf), "%s (%s)", err->text, detail);
-	else if (err)
-		return err->text;
+	if (found && detail)
+		snprintf(buf, sizeof(buf), "%s (%s)", err.text, detail);
+	else if (found)
+		return err.text;
 	else
 		snprintf(buf, sizeof(buf), "Unknown error (code %d)",
 			 err_code(rc < 0 ? rc : -rc));
@@ -144,7 +159,7 @@ const char *strerror(int rc)
 
 const char *errname(int rc)
 {
-	const struct error_text *err = error_lookup(rc);
+	struct error_text err;
 
-	return err ? err->name : "EUNKNOWN";
+	return (error_lookup(rc, &err) == 0) ? err.name : "EUNKNOWN";
 }

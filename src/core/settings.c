@@ -1136,9 +1136,10 @@ too_much:
 /** A DHCP option tag inside Keel's own encapsulated option 175 */
 #define KEEL_ENCAP(n) ((175U << 8) | (n))
 
+/* @desc describes the setting here, in the source; images do not carry it */
 #define DEF(id, order, text, desc, tag_value, type_name, scope_ptr)            \
 	const struct setting id __setting(order) = {                           \
-		.name = text, .description = desc, .tag = tag_value,           \
+		.name = text, .tag = tag_value,                                \
 		.type = &setting_type_##type_name, .scope = scope_ptr,         \
 	}
 

@@ -1,4 +1,4 @@
-/* Line editor: keys, history, completion, redrawing, and the console loop. */
+/* Line editor: keys, history, redrawing, and the console loop. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +9,6 @@
 #include <keel/readline.h>
 #include <keel/timer.h>
 
-/** Most completion candidates kept for one Tab */
-#define EDIT_CANDS_MAX 1024
 /** Terminal width assumed when listing candidates */
 #define READLINE_WIDTH 80
 
@@ -78,8 +76,7 @@ int edit_set(struct edit_state *state, const char *text)
 	return rc;
 }
 
-/** Insert text at the cursor; all of it, or nothing if it does not fit */
-static int edit_insert(struct edit_state *state, const char *text, size_t len)
+int edit_insert(struct edit_state *state, const char *text, size_t len)
 {
 	char *at = &state->buf[state->cursor];
 
@@ -225,17 +222,10 @@ static int edit_history_next(struct edit_state *state)
 }
 
 /* ------------------------------------------------------------------------
- * Completion
+ * Completion candidates (found by edit_complete.c, listed by readline_ext)
  */
 
-/** Context while collecting candidates */
-struct edit_collect {
-	struct edit_candidates *cands;
-	const char *word;
-	size_t len;
-};
-
-static void edit_cands_clear(struct edit_candidates *cands)
+void edit_cands_clear(struct edit_candidates *cands)
 {
 	unsigned int i;
 
@@ -243,138 +233,6 @@ static void edit_cands_clear(struct edit_candidates *cands)
 		free(cands->names[i]);
 	free(cands->names);
 	memset(cands, 0, sizeof(*cands));
-}
-
-/** Add a candidate in sorted place, unless it is a repeat or off-prefix */
-static void edit_cands_add(void *ctx, const char *name)
-{
-	struct edit_collect *collect = ctx;
-	struct edit_candidates *cands = collect->cands;
-	unsigned int i = 0;
-	char **names;
-	int cmp = 1;
-
-	if (strncmp(name, collect->word, collect->len) != 0 ||
-	    cands->count >= EDIT_CANDS_MAX)
-		return;
-	while (i < cands->count && (cmp = strcmp(cands->names[i], name)) < 0)
-		i++;
-	if (i < cands->count && cmp == 0)
-		return;
-	if (cands->count == cands->alloc) {
-		names = realloc(cands->names, (cands->alloc + 16) *
-					      sizeof(names[0]));
-		if (!names)
-			return;
-		cands->names = names;
-		cands->alloc += 16;
-	}
-	name = strdup(name);
-	if (!name)
-		return;
-	memmove(&cands->names[i + 1], &cands->names[i],
-		(cands->count - i) * sizeof(cands->names[0]));
-	cands->names[i] = (char *)name;
-	cands->count++;
-}
-
-/** True if the word starting at @start is in command position */
-static int edit_command_position(const struct edit_state *state, size_t start)
-{
-	static const char *const separators[] = { ";", "&&", "||" };
-	size_t end = start, begin;
-	unsigned int i;
-
-	while (end && isspace(state->buf[end - 1]))
-		end--;
-	if (!end)
-		return 1;
-	begin = end;
-	while (begin && !isspace(state->buf[begin - 1]))
-		begin--;
-	for (i = 0; i < ARRAY_SIZE(separators); i++) {
-		if (end - begin == strlen(separators[i]) &&
-		    memcmp(&state->buf[begin], separators[i], end - begin) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/** Ask every candidate source about @word */
-static void edit_collect(struct edit_state *state, const char *word,
-			 int first)
-{
-	struct edit_collect collect = { &state->cands, word, strlen(word) };
-	struct completer *completer;
-
-	edit_cands_clear(&state->cands);
-	if (state->complete) {
-		state->complete(word, first, edit_cands_add, &collect);
-		return;
-	}
-	for_each_table_entry(completer, COMPLETERS)
-		completer->complete(word, first, edit_cands_add, &collect);
-}
-
-/** Length of the prefix that every candidate shares */
-static size_t edit_cands_common(const struct edit_candidates *cands)
-{
-	size_t len = strlen(cands->names[0]);
-	unsigned int i;
-
-	for (i = 1; i < cands->count; i++) {
-		size_t n = 0;
-
-		while (n < len && cands->names[i][n] == cands->names[0][n])
-			n++;
-		len = n;
-	}
-	return len;
-}
-
-/** Insert what the candidates add to the word typed so far */
-static int edit_complete_apply(struct edit_state *state, size_t wlen,
-			       int first, int again)
-{
-	const char *name = state->cands.names[0];
-	size_t common = edit_cands_common(&state->cands);
-	int rc;
-
-	if (state->cands.count == 1) {
-		rc = edit_insert(state, name + wlen, strlen(name) - wlen);
-		if (rc == EDIT_OK && first &&
-		    state->buf[state->cursor] != ' ')
-			rc = edit_insert(state, " ", 1);
-		return rc;
-	}
-	if (common > wlen)
-		return edit_insert(state, name + wlen, common - wlen);
-	return again ? EDIT_LIST : EDIT_BELL;
-}
-
-static int edit_complete(struct edit_state *state)
-{
-	size_t start = state->cursor, wlen;
-	int first, rc;
-	char *word;
-
-	if (state->no_complete)
-		return EDIT_BELL;
-	while (start && !isspace(state->buf[start - 1]))
-		start--;
-	wlen = state->cursor - start;
-	first = edit_command_position(state, start);
-	word = strndup(&state->buf[start], wlen);
-	if (!word)
-		return EDIT_BELL;
-	edit_collect(state, word, first);
-	free(word);
-	if (!state->cands.count)
-		return EDIT_BELL;
-	rc = edit_complete_apply(state, wlen, first, state->last_key == '\t');
-	if (rc != EDIT_LIST)
-		edit_cands_clear(&state->cands);
-	return rc;
 }
 
 static int edit_enter(struct edit_state *state)
@@ -392,11 +250,8 @@ static int edit_redraw(struct edit_state *state)
 	return EDIT_REDRAW;
 }
 
-/** Keys and what they do */
-static const struct edit_binding {
-	int key;
-	int (*action)(struct edit_state *state);
-} edit_bindings[] = {
+/** Keys and what they do (optional objects add more through EDIT_KEYS) */
+static const struct edit_key_binding edit_bindings[] = {
 	{ KEY_LEFT, edit_left },	  { CTRL('b'), edit_left },
 	{ KEY_RIGHT, edit_right },	  { CTRL('f'), edit_right },
 	{ KEY_HOME, edit_home },	  { CTRL('a'), edit_home },
@@ -407,22 +262,35 @@ static const struct edit_binding {
 	{ CTRL('w'), edit_kill_word },	  { CTRL('y'), edit_yank },
 	{ KEY_UP, edit_history_prev },	  { CTRL('p'), edit_history_prev },
 	{ KEY_DOWN, edit_history_next },  { CTRL('n'), edit_history_next },
-	{ '\t', edit_complete },	  { KEY_ENTER, edit_enter },
-	{ CTRL('c'), edit_cancel },	  { CTRL('l'), edit_redraw },
+	{ KEY_ENTER, edit_enter },	  { CTRL('c'), edit_cancel },
+	{ CTRL('l'), edit_redraw },
 };
 
-int edit_key(struct edit_state *state, int key)
+/** What @key is bound to, or NULL */
+static const struct edit_key_binding *edit_binding(int key)
 {
+	const struct edit_key_binding *binding;
 	unsigned int i;
-	char c = (char)key;
-	int rc = EDIT_OK;
 
 	for (i = 0; i < ARRAY_SIZE(edit_bindings); i++) {
 		if (edit_bindings[i].key == key)
-			break;
+			return &edit_bindings[i];
 	}
-	if (i < ARRAY_SIZE(edit_bindings))
-		rc = edit_bindings[i].action(state);
+	for_each_table_entry(binding, EDIT_KEYS) {
+		if (binding->key == key)
+			return binding;
+	}
+	return NULL;
+}
+
+int edit_key(struct edit_state *state, int key)
+{
+	const struct edit_key_binding *binding = edit_binding(key);
+	char c = (char)key;
+	int rc = EDIT_OK;
+
+	if (binding)
+		rc = binding->action(state);
 	else if (key >= 0x20 && key < 0x7f)
 		rc = edit_insert(state, &c, 1);
 	/* Other keys (Esc, Insert, stray controls) are ignored */

@@ -21,15 +21,15 @@ static unsigned int netdev_next_index;
  * itself and stores everything else (ip, netmask...) like a generic block.
  */
 
+/** Maximum transmission unit */
 const struct setting mtu_setting __setting(SETTING_NETDEV) = {
 	.name = "mtu",
-	.description = "Maximum transmission unit",
 	.type = &setting_type_int16,
 	.scope = &netdev_scope,
 };
+/** Link state (up or down) */
 const struct setting linkup_setting __setting(SETTING_NETDEV) = {
 	.name = "link",
-	.description = "Link state (up or down)",
 	.type = &setting_type_string,
 	.scope = &netdev_scope,
 };

@@ -62,6 +62,20 @@ struct edit_state {
 	char *killed;
 };
 
+/** A key bound to an action on the edit state */
+struct edit_key_binding {
+	int key;
+	/** Returns an edit_result */
+	int (*action)(struct edit_state *state);
+};
+
+/*
+ * Keys that optional objects bind, beyond the editor's own (Tab:
+ * src/hci/edit_complete.c, part of the full feature set).
+ */
+#define EDIT_KEYS __table(const struct edit_key_binding, "edit_keys")
+#define __edit_key __table_entry(EDIT_KEYS, 01)
+
 /** Start editing an empty line with an optional history */
 void edit_init(struct edit_state *state, struct readline_history *history);
 /**
@@ -78,6 +92,14 @@ int edit_set(struct edit_state *state, const char *text);
 int edit_key(struct edit_state *state, int key);
 /** Free everything the state holds (not the state itself) */
 void edit_finish(struct edit_state *state);
+/**
+ * Insert text at the cursor: all of it, or nothing if it does not fit.
+ *
+ * @ret result	EDIT_OK, or EDIT_BELL if it does not fit
+ */
+int edit_insert(struct edit_state *state, const char *text, size_t len);
+/** Forget every candidate of the last Tab */
+void edit_cands_clear(struct edit_candidates *cands);
 
 /**
  * Add a line to a history: empty lines and repeats of the newest entry are

@@ -123,8 +123,6 @@ int setting_denumerate(const struct setting_type *type, unsigned long value,
 struct setting {
 	/** Name ("ip"); a block's stored copy owns its name */
 	const char *name;
-	/** One-line description, for menus */
-	const char *description;
 	/** Default type, or NULL for "as stored, else string" */
 	const struct setting_type *type;
 	/** DHCP option tag, 0 if none */

@@ -32,9 +32,9 @@ struct http_tunables http_tunables = {
 
 struct http_stats http_stats;
 
+/** HTTP stall timeout (s) */
 const struct setting http_timeout_setting __setting(SETTING_MISC) = {
 	.name = "http-timeout",
-	.description = "HTTP stall timeout (s)",
 	.type = &setting_type_uint32,
 };
 

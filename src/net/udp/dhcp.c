@@ -120,14 +120,14 @@ static const struct dhcp_state dhcp_state_pxebs;
  * Settings the client reads
  */
 
+/** DHCP timeout (ms) */
 const struct setting dhcp_timeout_setting __setting(SETTING_MISC) = {
 	.name = "dhcp-timeout",
-	.description = "DHCP timeout (ms)",
 	.type = &setting_type_uint32,
 };
+/** Link-up timeout (ms) */
 const struct setting link_timeout_setting __setting(SETTING_MISC) = {
 	.name = "link-timeout",
-	.description = "Link-up timeout (ms)",
 	.type = &setting_type_uint32,
 };
 

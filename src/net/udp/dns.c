@@ -374,9 +374,9 @@ const struct setting_type setting_type_dnssl __setting_type = {
 	.format = format_dnssl,
 };
 
+/** DNS search list */
 const struct setting dnssl_setting __setting(SETTING_IP_EXTRA) = {
 	.name = "dnssl",
-	.description = "DNS search list",
 	.tag = DHCP_DOMAIN_SEARCH,
 	.type = &setting_type_dnssl,
 };
