@@ -285,8 +285,13 @@ static unsigned int kz_lit_base(const struct kz_enc *e, size_t pos)
 	return KZ_LIT + 0x300 * (pos ? e->in[pos - 1] >> (8 - KZ_LC) : 0);
 }
 
-static void kz_enc_lit(struct kz_enc *e, size_t pos, unsigned int state,
-		       uint32_t rep0)
+/**
+ * The probability slots that code the literal at @pos, one per bit from
+ * the top: after a match, the byte at rep0 guides them until a bit differs
+ */
+static void kz_lit_slots(const struct kz_enc *e, size_t pos,
+			 unsigned int state, uint32_t rep0,
+			 unsigned int slot[8])
 {
 	unsigned int base = kz_lit_base(e, pos), sym = 1, b = e->in[pos];
 	unsigned int mb = 0, matched = state >= KZ_STATES_LIT, i, bit, mbit;
@@ -297,35 +302,34 @@ static void kz_enc_lit(struct kz_enc *e, size_t pos, unsigned int state,
 		bit = (b >> (i - 1)) & 1;
 		if (matched) {
 			mbit = (mb >> (i - 1)) & 1;
-			kz_enc_bit(e, base + 0x100 + (mbit << 8) + sym, bit);
+			slot[8 - i] = base + 0x100 + (mbit << 8) + sym;
 			matched = mbit == bit;
 		} else {
-			kz_enc_bit(e, base + sym, bit);
+			slot[8 - i] = base + sym;
 		}
 		sym = (sym << 1) | bit;
 	}
 }
 
+static void kz_enc_lit(struct kz_enc *e, size_t pos, unsigned int state,
+		       uint32_t rep0)
+{
+	unsigned int slot[8], b = e->in[pos], i;
+
+	kz_lit_slots(e, pos, state, rep0, slot);
+	for (i = 0; i < 8; i++)
+		kz_enc_bit(e, slot[i], (b >> (7 - i)) & 1);
+}
+
 static uint32_t kz_price_lit(const struct kz_enc *e, size_t pos,
 			     unsigned int state, uint32_t rep0)
 {
-	unsigned int base = kz_lit_base(e, pos), sym = 1, b = e->in[pos];
-	unsigned int mb = 0, matched = state >= KZ_STATES_LIT, i, bit, mbit;
+	unsigned int slot[8], b = e->in[pos], i;
 	uint32_t c = 0;
 
-	if (matched)
-		mb = e->in[pos - rep0];
-	for (i = 8; i > 0; i--) {
-		bit = (b >> (i - 1)) & 1;
-		if (matched) {
-			mbit = (mb >> (i - 1)) & 1;
-			c += kz_pbit(e, base + 0x100 + (mbit << 8) + sym, bit);
-			matched = mbit == bit;
-		} else {
-			c += kz_pbit(e, base + sym, bit);
-		}
-		sym = (sym << 1) | bit;
-	}
+	kz_lit_slots(e, pos, state, rep0, slot);
+	for (i = 0; i < 8; i++)
+		c += kz_pbit(e, slot[i], (b >> (7 - i)) & 1);
 	return c;
 }
 
