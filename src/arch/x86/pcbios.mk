@@ -14,11 +14,21 @@ PLATFORM_VARIANTS += pcbios
 # without inlining of small functions that are not marked inline (hot
 # helpers are: the HTTP rate through e1000 and virtio-net under QEMU stays
 # within its noise), and link-time optimisation (below).
+# PCBIOS_SIZE_FLAGS turns off optimisations that copy or move code for
+# speed (jump threading, tail merging, dominator and loop optimisations,
+# saving registers around calls, shrink-wrapping): each was measured on the
+# compressed payloads; together they save 1.5 KB of every image. Those
+# that would add branches or calls to the hot paths (if-conversion,
+# sibling calls) stay on: the checksum loop, for one, lost its
+# add-with-carry chain without them.
 pcbios_CC := $(CC)
 pcbios_BIN := bin
+PCBIOS_SIZE_FLAGS := -fno-thread-jumps -fno-caller-saves -fno-shrink-wrap \
+	-fno-tree-loop-im -fno-tree-dominator-opts -fno-tree-tail-merge \
+	-fno-tree-loop-optimize -fno-move-loop-invariants
 pcbios_CFLAGS := -m32 -march=i586 -fno-pie -fno-pic -mno-sse -mno-mmx \
 	-mregparm=3 -mpreferred-stack-boundary=2 -fomit-frame-pointer -mtune=i386 \
-	-fno-jump-tables -Oz -fno-inline-small-functions \
+	-fno-jump-tables -Oz -fno-inline-small-functions $(PCBIOS_SIZE_FLAGS) \
 	-mno-80387 -mno-red-zone -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables --param=min-pagesize=0 -flto -DPLATFORM_PCBIOS -DKEEL_ARCH=\"i386\" \
 	-DKEEL_PLATFORM=\"pcbios\" -Isrc/arch/x86/include
