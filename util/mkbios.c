@@ -26,6 +26,9 @@
  *	its size, PCI IDs and the $PnP header's and image's checksums set
  *   mkbios romid VVVV:DDDD IN.rom OUT.rom
  *	any PCI option ROM with other PCI IDs, its checksum fixed
+ *   mkbios romint19 IN.rom OUT.rom
+ *	a Keel option ROM that hooks INT 19h on a PnP BIOS too, so that
+ *	it boots before the BIOS's boot order (romprefix.S: rom_flags)
  */
 
 /* The payload header, at its start (see src/arch/x86/core/x86_entry.S) */
@@ -480,6 +483,10 @@ static int cmd_pxe(const char *prefix_path, const char *pay_path,
 #define ROM_SIZE_BYTE 2
 #define ROM_PCIR_PTR 0x18
 #define ROM_PNP_PTR 0x1a
+/* Keel's ROM header (src/arch/x86/prefix/romprefix.S): "KEEL", then flags */
+#define ROM_KEEL_SIG 7
+#define ROM_KEEL_FLAGS 11
+#define ROM_FLAG_HOOK_INT19 0x01
 #define PCIR_VENDOR 4
 #define PCIR_DEVICE 6
 #define PCIR_IMAGE_LEN 16
@@ -597,6 +604,23 @@ static int cmd_romid(const char *ids, const char *in_path,
 	return 0;
 }
 
+static int cmd_romint19(const char *in_path, const char *out_path)
+{
+	size_t len, size;
+	uint8_t *rom = read_file(in_path, &len);
+
+	rom_pcir(rom, len, in_path);
+	size = rom[ROM_SIZE_BYTE] * 512U;
+	if (!size || size > len)
+		die("%s: bad image size", in_path);
+	if (memcmp(rom + ROM_KEEL_SIG, "KEEL", 4) != 0)
+		die("%s: not a Keel option ROM", in_path);
+	rom[ROM_KEEL_FLAGS] |= ROM_FLAG_HOOK_INT19;
+	rom_checksum(rom, size);
+	write_file(out_path, rom, len);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "payload") == 0)
@@ -607,6 +631,8 @@ int main(int argc, char **argv)
 		return cmd_rom(argv[2], argv[3], argv[4], argv[5]);
 	if (argc == 5 && strcmp(argv[1], "romid") == 0)
 		return cmd_romid(argv[2], argv[3], argv[4]);
+	if (argc == 4 && strcmp(argv[1], "romint19") == 0)
+		return cmd_romint19(argv[2], argv[3]);
 	if (argc == 6 && strcmp(argv[1], "lkrn") == 0)
 		return cmd_lkrn(argv[2], argv[3], argv[4], argv[5]);
 	if (argc == 5 && strcmp(argv[1], "pxe") == 0)
@@ -616,6 +642,7 @@ int main(int argc, char **argv)
 			"       mkbios lkrn SETUP PM32 IN.kz OUT\n"
 			"       mkbios pxe PREFIX IN.kz OUT\n"
 			"       mkbios rom PREFIX IN.kz VVVV:DDDD OUT\n"
-			"       mkbios romid VVVV:DDDD IN.rom OUT.rom\n");
+			"       mkbios romid VVVV:DDDD IN.rom OUT.rom\n"
+			"       mkbios romint19 IN.rom OUT.rom\n");
 	return 2;
 }

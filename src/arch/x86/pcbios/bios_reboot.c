@@ -28,7 +28,13 @@ void platform_exit(int status)
 		rm_jump(ret[1], ret[0], x86_prefix.ret_ss,
 			(uint16_t)(x86_prefix.ret_sp + 4), &regs);
 	default:
-		/* INT 18h: boot failed, try the next device */
+		/* An option ROM started by its INT 19h hook (whose handler it
+		 * has put back): the BIOS's own bootstrap, as if Keel had not
+		 * been there. Otherwise INT 18h: boot failed, try the next
+		 * device */
+		if (x86_prefix.type == PREFIX_TYPE_ROM &&
+		    (x86_prefix.rom_flags & PI_ROM_VIA_INT19))
+			rm_int(0x19, &regs);
 		rm_int(0x18, &regs);
 		for (;;)
 			__asm__ volatile("hlt");

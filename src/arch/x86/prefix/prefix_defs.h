@@ -17,7 +17,10 @@
 #define PI_PPXE_SEG 30
 #define PI_ROM_SEG 32
 #define PI_ROM_BUSDEVFN 34
-#define PI_LEN 36
+#define PI_ROM_FLAGS 36
+#define PI_LEN 40
+/* PI_ROM_FLAGS: the option ROM was started through its INT 19h hook */
+#define PI_ROM_VIA_INT19 1
 
 /* Where every payload runs first: its link address */
 #define PAYLOAD_BASE 0x100000

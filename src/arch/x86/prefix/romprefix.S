@@ -6,6 +6,8 @@
 #define PMM_SIGNATURE 0x4d4d5024
 /* PMM allocation flags: extended memory (above 1 MiB), temporary */
 #define PMM_FLAGS_EXTENDED 0x0002
+/* rom_flags, set by "mkbios romint19": hook INT 19h on a PnP BIOS too */
+#define ROM_FLAG_HOOK_INT19 0x01
 /* BBS: what the init entry returns in AX (an IPL device is attached) */
 #define BBS_IPL_ATTACHED 0x0020
 
@@ -19,7 +21,9 @@ rom_size:
 	.byte 0xe9		/* init entry: jmp near init_entry */
 	.word init_entry - 6
 	.byte 0
-	.ascii "KEEL"
+	.ascii "KEEL"		/* at offset 7: mkbios checks it */
+rom_flags:
+	.byte 0			/* at offset 11: ROM_FLAG_* */
 	.org 0x18
 	.word pcir
 	.word pnp
@@ -77,7 +81,9 @@ product:
  * Init entry: a far call during POST, AX = bus:dev.fn, ES:DI = the PnP
  * BIOS's installation check structure if there is one. Records where the
  * NIC is, asks PMM for the memory the payload will run in, hooks INT 19h
- * only for a BIOS that is not PnP (a PnP BIOS calls the BEV), and returns.
+ * for a BIOS that is not PnP (a PnP BIOS calls the BEV; with
+ * ROM_FLAG_HOOK_INT19 set, INT 19h is hooked there too, so that Keel boots
+ * before whatever the BIOS's boot order names), and returns.
  */
 init_entry:
 	pushfw
@@ -89,8 +95,10 @@ init_entry:
 	movw %bx, %ds
 	movw %ax, rom_busdevfn
 	cmpl $PNP_SIGNATURE, %es:(%di)
-	je 1f
-	xorw %ax, %ax
+	jne 2f
+	testb $ROM_FLAG_HOOK_INT19, rom_flags
+	jz 1f
+2:	xorw %ax, %ax
 	movw %ax, %es
 	movl %es:(0x19 * 4), %eax
 	movl %eax, rom_old_int19
@@ -163,14 +171,15 @@ rom_fix_checksum:
 	movw %ax, %ds
 	ret
 
-/* INT 19h on a BIOS that is not PnP: put the old handler back (for the
- * BIOS's next try after Keel's INT 18h), then boot as from the BEV */
+/* INT 19h, hooked: put the old handler back (Keel's exit calls it, so
+ * that the BIOS then boots as it would have), then boot as from the BEV */
 int19_entry:
 	xorw %ax, %ax
 	movw %ax, %es
 	movl %cs:rom_old_int19, %eax
 	movl %eax, %es:(0x19 * 4)
-	jmp bev_entry
+	movb $PI_ROM_VIA_INT19, %dl
+	jmp 1f
 
 /*
  * Bootstrap entry vector: a far call when the BIOS boots from this NIC.
@@ -178,7 +187,8 @@ int19_entry:
  * INT 18h, so that the BIOS tries its next boot device.
  */
 bev_entry:
-	cld
+	xorb %dl, %dl
+1:	cld
 	movw %sp, %bp
 	subw $PI_LEN, %sp
 	movw %ss, %ax
@@ -195,6 +205,7 @@ bev_entry:
 	movw %cs, %es:PI_ROM_SEG(%di)
 	movw %cs:rom_busdevfn, %ax
 	movw %ax, %es:PI_ROM_BUSDEVFN(%di)
+	movb %dl, %es:PI_ROM_FLAGS(%di)
 	xorl %ebp, %ebp
 	movw %ss, %bp
 	shll $4, %ebp

@@ -23,6 +23,8 @@ struct prefix_info {
 	uint16_t ppxe_off, ppxe_seg;
 	/** Option ROM: its segment and PCI bus:dev.fn (AX at init) */
 	uint16_t rom_seg, rom_busdevfn;
+	/** Option ROM: PI_ROM_VIA_INT19 when started by its INT 19h hook */
+	uint32_t rom_flags;
 } __attribute__((packed));
 
 #define PREFIX_MAGIC 0x4c45454b /* "KEEL" */
@@ -30,6 +32,10 @@ struct prefix_info {
 #define PREFIX_TYPE_PXE 2	/* keel.pxe: native drivers */
 #define PREFIX_TYPE_KPXE 3	/* undionly.kpxe: UNDI stays loaded */
 #define PREFIX_TYPE_ROM 4	/* PCI option ROM, started from its BEV */
+#define PI_ROM_VIA_INT19 1	/* rom_flags: from its INT 19h hook */
+
+/* The asm side (prefix_defs.h) must agree on the layout */
+_Static_assert(sizeof(struct prefix_info) == 40, "prefix_info layout");
 
 /** How Keel was started (copied from the prefix at start-up) */
 extern struct prefix_info x86_prefix;
