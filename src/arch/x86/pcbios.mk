@@ -169,5 +169,7 @@ bin/$(1).rom: bin/romprefix.bin bin/rom-$(2).kz $$(MKBIOS)
 endef
 $(foreach r,$(PCBIOS_ROM_IDS),$(eval $(call pcbios_rom_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
 
-DEFAULT_IMAGES += bin/keel.lkrn bin/keel.pxe bin/undionly.kpxe \
+# bin/keel.iso's rule is in the top-level Makefile (it takes the EFI image
+# too, when that platform is built)
+DEFAULT_IMAGES += bin/keel.lkrn bin/keel.iso bin/keel.pxe bin/undionly.kpxe \
 	bin/8086100e.rom bin/1af41000.rom
