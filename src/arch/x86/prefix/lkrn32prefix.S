@@ -71,10 +71,7 @@ lkrn32_unpack:
 
 	.balign 8
 lkrn32_gdt:
-	.quad 0
-	.quad 0
-	.quad 0x00cf9a000000ffff	/* 0x10: flat 32-bit code */
-	.quad 0x00cf92000000ffff	/* 0x18: flat 32-bit data */
+	PREFIX_FLAT_GDT
 lkrn32_gdtr:
 	.word 0x1f
 	.long 0
@@ -84,8 +81,7 @@ lkrn32_far:
 
 	.balign 4
 lkrn32_info:
-	.long PREFIX_MAGIC, PREFIX_TYPE_LKRN, 0, 0, 0
-	.fill PI_LEN - 20, 1, 0
+	PREFIX_INFO PREFIX_TYPE_LKRN
 	.ascii "KPLN"		/* mkbios writes the payload's length after this */
 lkrn32_len:
 	.long 0

@@ -91,7 +91,6 @@ setup_entry:
 
 	.balign 4
 info:
-	.long PREFIX_MAGIC, PREFIX_TYPE_LKRN, 0, 0, 0
-	.fill PI_LEN - 20, 1, 0
+	PREFIX_INFO PREFIX_TYPE_LKRN
 
 #include "prefix_pm16.h"

@@ -22,6 +22,22 @@
 /* PI_ROM_FLAGS: the option ROM was started through its INT 19h hook */
 #define PI_ROM_VIA_INT19 1
 
+/* The flat GDT every prefix loads: 0x10 flat 32-bit code, 0x18 flat
+ * 32-bit data (prefix_pm16.h, lkrn32prefix.S); after a .balign 8 */
+.macro PREFIX_FLAT_GDT
+	.quad 0
+	.quad 0
+	.quad 0x00cf9a000000ffff
+	.quad 0x00cf92000000ffff
+.endm
+
+/* A struct prefix_info for a prefix of TYPE, every other field 0; after a
+ * .balign 4 */
+.macro PREFIX_INFO type
+	.long PREFIX_MAGIC, \type, 0, 0, 0
+	.fill PI_LEN - 20, 1, 0
+.endm
+
 /* Where every payload runs first: its link address */
 #define PAYLOAD_BASE 0x100000
 

@@ -43,7 +43,4 @@ prefix_to_pm:
 
 	.balign 8
 prefix_gdt:
-	.quad 0
-	.quad 0
-	.quad 0x00cf9a000000ffff	/* 0x10: flat 32-bit code */
-	.quad 0x00cf92000000ffff	/* 0x18: flat 32-bit data */
+	PREFIX_FLAT_GDT

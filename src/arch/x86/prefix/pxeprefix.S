@@ -35,8 +35,7 @@ nbp_start:
 
 	.balign 4
 info:
-	.long PREFIX_MAGIC, NBP_TYPE, 0, 0, 0
-	.fill PI_LEN - 20, 1, 0
+	PREFIX_INFO NBP_TYPE
 	.ascii "KPLN"		/* mkbios writes the payload's length after this */
 payload_len:
 	.long 0
