@@ -41,7 +41,7 @@ struct kz_enc {
 	size_t out_len, out_cap;
 	/* Model: exactly as the decoder's */
 	uint16_t p[KZ_NPROBS];
-	/* Input (filtered) */
+	/* Input */
 	const uint8_t *in;
 	size_t n;
 	/* Match finder: chains of 3-byte hashes, and for every position
@@ -280,11 +280,6 @@ static uint32_t kz_price_dist(const struct kz_enc *e, uint32_t d,
 	       kz_prtree(e, KZ_ALIGN, KZ_ALIGN_BITS, extra & 15);
 }
 
-static unsigned int kz_lit_base(const struct kz_enc *e, size_t pos)
-{
-	return KZ_LIT + 0x300 * (pos ? e->in[pos - 1] >> (8 - KZ_LC) : 0);
-}
-
 /**
  * The probability slots that code the literal at @pos, one per bit from
  * the top: after a match, the byte at rep0 guides them until a bit differs
@@ -293,7 +288,7 @@ static void kz_lit_slots(const struct kz_enc *e, size_t pos,
 			 unsigned int state, uint32_t rep0,
 			 unsigned int slot[8])
 {
-	unsigned int base = kz_lit_base(e, pos), sym = 1, b = e->in[pos];
+	unsigned int base = KZ_LIT, sym = 1, b = e->in[pos];
 	unsigned int mb = 0, matched = state >= KZ_STATES_LIT, i, bit, mbit;
 
 	if (matched)
@@ -561,33 +556,169 @@ static uint32_t kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
 	return at;
 }
 
-void kz_filter(uint8_t *buf, size_t len)
-{
-	size_t i = 0, next_ok = 0;
-	uint32_t v;
+/* Opcode map entries (unkz.h) */
+#define X_E(len, st) ((len) | ((st) << KZ_X_STREAM_SHIFT))
+#define X_M KZ_X_MODRM
+#define X_I8 X_E(1, KZ_S_I8)
+#define X_IV (KZ_X_PLUS_OSZ | X_E(0, KZ_S_I32))
+#define X_REL8 X_E(1, KZ_S_REL8)
+#define X_FAR (KZ_X_PLUS_OSZ | X_E(2, KZ_S_I32))
 
-	while (i + 5 <= len) {
-		if ((buf[i] & 0xfe) != 0xe8) {
-			i++;
-			continue;
-		}
-		/* An operand left alone is never touched by a conversion
-		 * overlapping it, so both directions see the same bytes */
-		if (i < next_ok || (buf[i + 4] != 0 && buf[i + 4] != 0xff)) {
-			next_ok = i + 4;
-			i++;
-			continue;
-		}
-		v = buf[i + 1] | (buf[i + 2] << 8) | ((uint32_t)buf[i + 3] << 16) |
-		    ((uint32_t)buf[i + 4] << 24);
-		v += (uint32_t)(i + 5);
-		v = (v & 0x1000000) ? (v | 0xff000000) : (v & 0xffffff);
-		buf[i + 1] = (uint8_t)v;
-		buf[i + 2] = (uint8_t)(v >> 8);
-		buf[i + 3] = (uint8_t)(v >> 16);
-		buf[i + 4] = (uint8_t)(v >> 24);
-		i += 5;
+/** The entry for one-byte opcode @b (i386, 32-bit code) */
+static uint8_t kz_map1(unsigned int b)
+{
+	unsigned int m = b & 7;
+
+	if (b == 0x0f)
+		return KZ_X_ESCAPE;
+	if (b < 0x40) {
+		/* ALU ops on r/m, then on AL/eAX; 26/2E/36/3E segments */
+		if (m < 4)
+			return X_M;
+		if (m == 4)
+			return X_I8;
+		if (m == 5)
+			return X_IV;
+		return (m == 6 && b >= 0x20) ? KZ_X_PREFIX : 0;
 	}
+	if (b < 0x60)
+		return 0; /* INC, DEC, PUSH, POP */
+	switch (b) {
+	case 0x62: case 0x63: case 0x84 ... 0x8f: case 0xc4: case 0xc5:
+	case 0xd0 ... 0xd3: case 0xd8 ... 0xdf: case 0xfe: case 0xff:
+		return X_M;
+	case 0x64: case 0x65: case 0xf0: case 0xf2: case 0xf3:
+		return KZ_X_PREFIX;
+	case 0x66:
+		return KZ_X_OSZ;
+	case 0x67:
+		return KZ_X_ASZ;
+	case 0x68: case 0xa9: case 0xb8 ... 0xbf:
+		return X_IV;
+	case 0x69: case 0x81: case 0xc7: case 0xf7:
+		return X_M | X_IV;
+	case 0x6a: case 0xa8: case 0xb0 ... 0xb7: case 0xcd: case 0xd4:
+	case 0xd5: case 0xe4 ... 0xe7:
+		return X_I8;
+	case 0x6b: case 0x80: case 0x82: case 0x83: case 0xc0: case 0xc1:
+	case 0xc6: case 0xf6:
+		return X_M | X_I8;
+	case 0x70 ... 0x7f: case 0xe0 ... 0xe3: case 0xeb:
+		return X_REL8;
+	case 0x9a: case 0xea:
+		return X_FAR;
+	case 0xa0 ... 0xa3:
+		return X_E(4, KZ_S_D32); /* moffs */
+	case 0xc2: case 0xca:
+		return X_E(2, KZ_S_I32);
+	case 0xc8:
+		return X_E(3, KZ_S_I32); /* ENTER */
+	case 0xe8:
+		return KZ_X_PLUS_OSZ | X_E(0, KZ_S_CALL);
+	case 0xe9:
+		return KZ_X_PLUS_OSZ | X_E(0, KZ_S_JMP);
+	default:
+		return 0;
+	}
+}
+
+/** The entry for opcode 0F @b */
+static uint8_t kz_map2(unsigned int b)
+{
+	switch (b) {
+	case 0x80 ... 0x8f:
+		return KZ_X_PLUS_OSZ | X_E(0, KZ_S_JMP); /* Jcc rel32 */
+	case 0x05 ... 0x0b: case 0x30 ... 0x37: case 0x77: case 0xa0 ... 0xa2:
+	case 0xa8 ... 0xaa: case 0xc8 ... 0xcf:
+		return 0;
+	case 0x70 ... 0x73: case 0xa4: case 0xac: case 0xba: case 0xc2:
+	case 0xc4 ... 0xc6:
+		return X_M | X_I8;
+	default:
+		return X_M;
+	}
+}
+
+void kz_x86_map(uint8_t *map)
+{
+	unsigned int b;
+
+	for (b = 0; b < 256; b++) {
+		map[b] = kz_map1(b);
+		map[256 + b] = kz_map2(b);
+	}
+}
+
+/** Append @n bytes to stream @k */
+static void kz_emit(uint8_t **st, uint32_t *sl, unsigned int k,
+		    const uint8_t *p, unsigned int n)
+{
+	memcpy(st[k] + sl[k], p, n);
+	sl[k] += n;
+}
+
+int kz_split(const uint8_t *code, uint32_t len, uint8_t *out,
+	     uint32_t *slen)
+{
+	uint8_t *st[KZ_NSTREAMS], b[4], *map = out;
+	uint32_t sl[KZ_NSTREAMS] = {0}, pos = 0, n, v;
+	struct kz_insn f;
+	unsigned int k;
+	int rc = -1;
+
+	kz_x86_map(map);
+	out += KZ_MAP_SIZE;
+	for (k = 0; k < KZ_NSTREAMS; k++)
+		st[k] = malloc(len + 1);
+	for (k = 0; k < KZ_NSTREAMS; k++) {
+		if (!st[k])
+			goto out;
+	}
+	while (pos < len) {
+		n = len - pos;
+		if (n > KZ_TAIL) {
+			kz_x86(map, code + pos, &f);
+			if ((uint32_t)(f.nop + f.dlen + f.ilen) + KZ_TAIL > n)
+				f.nop = 0;
+		} else {
+			f.nop = 0;
+		}
+		if (!f.nop) {
+			kz_emit(st, sl, KZ_S_OP, code + pos, n);
+			break;
+		}
+		kz_emit(st, sl, KZ_S_OP, code + pos, f.nop);
+		kz_emit(st, sl, f.dlen == 1 ? KZ_S_D8 : KZ_S_D32,
+			code + pos + f.nop, f.dlen);
+		pos += f.nop + f.dlen;
+		if (f.ilen == 4 && f.istream >= KZ_S_CALL &&
+		    f.istream <= KZ_S_JMP) {
+			/* rel32 to the target's offset, big-endian */
+			v = code[pos] | (code[pos + 1] << 8) |
+			    ((uint32_t)code[pos + 2] << 16) |
+			    ((uint32_t)code[pos + 3] << 24);
+			v += pos + 4;
+			b[0] = (uint8_t)(v >> 24);
+			b[1] = (uint8_t)(v >> 16);
+			b[2] = (uint8_t)(v >> 8);
+			b[3] = (uint8_t)v;
+			kz_emit(st, sl, f.istream, b, 4);
+		} else {
+			kz_emit(st, sl, f.istream, code + pos, f.ilen);
+		}
+		pos += f.ilen;
+	}
+	for (k = 0, n = 0; k < KZ_NSTREAMS; k++) {
+		memcpy(out + n, st[k], sl[k]);
+		n += sl[k];
+		if (k < KZ_NSTREAMS - 1)
+			slen[k] = sl[k];
+	}
+	rc = n == len ? 0 : -1;
+out:
+	for (k = 0; k < KZ_NSTREAMS; k++)
+		free(st[k]);
+	return rc;
 }
 
 uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
@@ -613,7 +744,6 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 	memset(e->head, 0xff, sizeof(*e->head) << KZ_HASH_BITS);
 	memset(e->head2, 0xff, sizeof(*e->head2) << 16);
 	memcpy(buf, in, n);
-	kz_filter(buf, n);
 	e->in = buf;
 	e->n = n;
 	for (i = 0; i < KZ_NPROBS; i++)

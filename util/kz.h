@@ -12,7 +12,18 @@
  */
 uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len);
 
-/** The E8/E9 filter that kz_compress() applies (kz_unfilter() undoes it) */
-void kz_filter(uint8_t *buf, size_t len);
+/** Write the opcode map (KZ_MAP_SIZE bytes) that kz_split() uses */
+void kz_x86_map(uint8_t *map);
+
+/**
+ * Split @len bytes of 32-bit code into the streams kz_unsplit() takes.
+ *
+ * @out		KZ_MAP_SIZE + @len bytes: the opcode map, then the
+ *			streams, one after the other
+ * @slen		their lengths but the last one's
+ * @ret rc		0, or -1 if out of memory
+ */
+int kz_split(const uint8_t *code, uint32_t len, uint8_t *out,
+	     uint32_t *slen);
 
 #endif

@@ -36,6 +36,7 @@
 #define PAY_FIXLEN 8
 #define PAY_FILESZ 12
 #define PAY_MEMSZ 16
+#define PAY_CODELEN 20
 
 static void die(const char *fmt, const char *arg)
 {
@@ -133,6 +134,23 @@ static uint32_t elf_symbol(struct elf *e, const char *name)
 			return e->syms[i].st_value;
 	}
 	die("no symbol %s", name);
+	return 0;
+}
+
+/** Length of the image's 32-bit code: its .text, which starts it */
+static uint32_t elf_code_len(struct elf *e, uint32_t base, const char *path)
+{
+	const Elf32_Shdr *names = &e->sh[e->eh->e_shstrndx];
+	unsigned int i;
+
+	for (i = 0; i < e->eh->e_shnum; i++) {
+		if (strcmp((const char *)e->data + names->sh_offset +
+				   e->sh[i].sh_name,
+			   ".text") == 0 &&
+		    e->sh[i].sh_addr == base)
+			return e->sh[i].sh_size;
+	}
+	die("%s: no .text at the start of the image", path);
 	return 0;
 }
 
@@ -241,6 +259,7 @@ static int cmd_payload(const char *in, const char *out)
 	put32(img + PAY_FIXLEN, (uint32_t)fixlen);
 	put32(img + PAY_FILESZ, filesz);
 	put32(img + PAY_MEMSZ, end - base);
+	put32(img + PAY_CODELEN, elf_code_len(&e, base, in));
 	img = realloc(img, filesz + fixlen);
 	memcpy(img + filesz, table, fixlen);
 	write_file(out, img, filesz + fixlen);
@@ -344,58 +363,87 @@ static uint8_t *fix_exceptions(const uint8_t *img, uint32_t filesz,
 	return ex;
 }
 
+/** Add @delta to every address that the fixup table at @table names */
+static void relocate(uint8_t *img, const uint8_t *table, uint32_t fixlen,
+		     uint32_t delta)
+{
+	const uint8_t *p = table, *end = table + fixlen;
+	uint32_t off = 0;
+
+	while (p < end && *p) {
+		if (*p < 0x80) {
+			off += *p++;
+		} else if (*p < 0xc0) {
+			off += ((uint32_t)(p[0] & 0x3f) << 8) | p[1];
+			p += 2;
+		} else {
+			off += get32(p + 1);
+			p += 5;
+		}
+		put32(img + off, get32(img + off) + delta);
+	}
+}
+
 static int cmd_kz(const char *in, const char *out)
 {
 	uint8_t *data, *z, *img, *ex, *plain, *check;
 	size_t len, zlen, elen, plen;
-	uint32_t fixlen, filesz, memsz, mem_len, nex;
+	uint32_t fixlen, filesz, memsz, mem_len, nex, code_len;
 	struct kz_header h;
-	static uint8_t work[KZ_WORK_SIZE];
 
 	data = read_file(in, &len);
-	if (len < 20 || memcmp(data + PAY_MAGIC, "KEEL", 4) != 0)
+	if (len < 24 || memcmp(data + PAY_MAGIC, "KEEL", 4) != 0)
 		die("%s is not a Keel payload", in);
 	fixlen = get32(data + PAY_FIXLEN);
 	filesz = get32(data + PAY_FILESZ);
 	memsz = get32(data + PAY_MEMSZ);
-	if ((size_t)filesz + fixlen != len || memsz < filesz)
+	code_len = get32(data + PAY_CODELEN);
+	if ((size_t)filesz + fixlen != len || memsz < filesz ||
+	    code_len > filesz)
 		die("%s: inconsistent payload header", in);
 	mem_len = memsz + fixlen;
-	/* What is compressed: the file image, then the exceptions */
+	/* What is compressed: the opcode map, the file image with its code
+	 * split into streams, then the exceptions */
 	ex = fix_exceptions(data, filesz, mem_len, data + filesz, fixlen,
 			    &elen, &nex);
-	if (elen > KZ_WORK_SIZE)
-		die("%s: too many fixup exceptions", in);
-	plen = filesz + elen;
+	plen = KZ_MAP_SIZE + filesz + elen;
 	plain = malloc(plen);
 	if (!plain)
 		die("%s", strerror(errno));
-	memcpy(plain, data, filesz);
-	memcpy(plain + filesz, ex, elen);
+	memset(&h, 0, sizeof(h));
+	if (kz_split(data, code_len, plain, h.split_len) != 0)
+		die("%s", "out of memory");
+	memcpy(plain + KZ_MAP_SIZE + code_len, data + code_len,
+	       filesz - code_len);
+	memcpy(plain + KZ_MAP_SIZE + filesz, ex, elen);
 	z = kz_compress(plain, plen, &zlen);
 	if (!z)
 		die("%s", "out of memory");
-	/* What the prefixes' decoder will rebuild must be the payload again */
-	check = calloc(1, mem_len + 16);
-	if (!check || kz_decode(z, (uint32_t)zlen, check, (uint32_t)plen,
-				work) != 0 ||
-	    memcmp(check, plain, plen) != 0 ||
-	    kz_fixups(check, filesz, mem_len, ex, (uint32_t)elen, LINK_BASE,
-		      0) != 0 ||
-	    memcmp(check, data, len) != 0)
-		die("%s: compression does not round-trip", in);
 	h.magic = KZ_MAGIC;
 	h.in_len = (uint32_t)zlen;
 	h.out_len = (uint32_t)plen;
 	h.fix_off = filesz;
 	h.mem_len = mem_len;
-	h.run_len = ((h.mem_len + 15) & ~15U) + KZ_WORK_SIZE + KZ_STACK_SIZE;
+	h.run_len = ((h.mem_len + 15) & ~15U) + ((h.out_len + 15) & ~15U) +
+		    KZ_WORK_SIZE + KZ_STACK_SIZE;
+	h.code_len = code_len;
 	img = malloc(sizeof(h) + zlen);
 	memcpy(img, &h, sizeof(h));
 	memcpy(img + sizeof(h), z, zlen);
+	/* What the prefixes' decoder rebuilds must be the payload again */
+	check = calloc(1, h.run_len);
+	if (!check ||
+	    kz_unpack((struct kz_header *)img, (uint32_t)(sizeof(h) + zlen),
+		      check, LINK_BASE) != 0)
+		die("%s: compression does not round-trip", in);
+	/* (it relocated the payload for running where it was unpacked) */
+	relocate(check, data + filesz, fixlen,
+		 LINK_BASE - (uint32_t)(uintptr_t)check);
+	if (memcmp(check, data, len) != 0)
+		die("%s: compression does not round-trip", in);
 	write_file(out, img, sizeof(h) + zlen);
-	printf("  %s: %u bytes + %u of fixups (%u exceptions) -> %zu\n", in,
-	       filesz, fixlen, nex, zlen);
+	printf("  %s: %u bytes (%u of code) + %u of fixups (%u exceptions) "
+	       "-> %zu\n", in, filesz, code_len, fixlen, nex, zlen);
 	return 0;
 }
 

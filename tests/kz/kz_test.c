@@ -63,15 +63,44 @@ static void round_trip(const char *what, const uint8_t *in, size_t n)
 	free(out);
 }
 
-static void filter_trip(const uint8_t *in, size_t n)
+/** Split code and put it back together; then damage the map, the streams
+ * and their lengths: kz_unsplit() must stay inside its buffers (ASan) and
+ * its output, and never accept a damaged length */
+static void split_trip(const char *what, const uint8_t *in, size_t n)
 {
-	uint8_t *b = malloc(n + 1);
+	uint8_t *s = malloc(KZ_MAP_SIZE + n), *d = malloc(KZ_MAP_SIZE + n);
+	uint8_t *out = malloc(n + 64);
+	uint32_t slen[KZ_NSTREAMS - 1], dlen[KZ_NSTREAMS - 1];
+	unsigned int i, k;
 
-	memcpy(b, in, n);
-	kz_filter(b, n);
-	kz_unfilter(b, (uint32_t)n);
-	check(memcmp(b, in, n) == 0, "E8/E9 filter round trip", n);
-	free(b);
+	check(s && d && out && kz_split(in, (uint32_t)n, s, slen) == 0,
+	      what, n);
+	if (!s || !d || !out)
+		goto out;
+	memset(out, 0xa5, n + 64);
+	check(kz_unsplit(out, (uint32_t)n, s, slen) == 0 &&
+		      memcmp(out, in, n) == 0,
+	      "split code round trip", n);
+	for (i = 0; i < 60; i++) {
+		memcpy(d, s, KZ_MAP_SIZE + n);
+		memcpy(dlen, slen, sizeof(dlen));
+		k = rnd() % KZ_NSTREAMS;
+		if (i % 3 == 0) {
+			dlen[k % (KZ_NSTREAMS - 1)] += 1 + rnd() % 7;
+			check(kz_unsplit(out, (uint32_t)n, d, dlen) != 0,
+			      "a longer stream is refused", n);
+		} else {
+			d[rnd() % (KZ_MAP_SIZE + n)] ^= (uint8_t)(1 + rnd() % 255);
+			kz_unsplit(out, (uint32_t)n, d, dlen);
+		}
+		for (k = 0; k < 64 && out[n + k] == 0xa5; k++)
+			;
+		check(k == 64, "damaged split code stays in bounds", n);
+	}
+out:
+	free(s);
+	free(d);
+	free(out);
 }
 
 /** Damaged fixup exceptions: kz_fixups() stays inside the payload's memory */
@@ -103,7 +132,7 @@ int main(int argc, char **argv)
 	size_t n, i;
 	int a;
 
-	/* Empty, tiny, runs, random, text-like, x86-like */
+	/* Empty, tiny, runs, random, text-like, call-like */
 	round_trip("empty", buf, 0);
 	for (n = 1; n < 40; n++) {
 		for (i = 0; i < n; i++)
@@ -115,7 +144,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < 70000; i++)
 		buf[i] = (uint8_t)rnd();
 	round_trip("random", buf, 70000);
-	filter_trip(buf, 70000);
+	split_trip("random", buf, 70000);
+	for (n = 0; n < 40; n++)
+		split_trip("tiny random", buf + n, n);
 	for (i = 0; i < 90000; i++)
 		buf[i] = "abcdefgh ijk"[rnd() % 12] ^ (rnd() % 50 == 0);
 	round_trip("skewed text", buf, 90000);
@@ -127,7 +158,7 @@ int main(int argc, char **argv)
 		buf[i + 4] = (rnd() & 1) ? 0xff : 0;
 	}
 	round_trip("calls", buf, 80000);
-	filter_trip(buf, 80000);
+	split_trip("calls", buf, 80000);
 	fixups_bounds();
 	/*
 	 * Real inputs: the first 64 KiB of any files named on the command
@@ -143,7 +174,7 @@ int main(int argc, char **argv)
 		n = fread(buf, 1, KZ_TEST_FILE_MAX, f);
 		fclose(f);
 		round_trip(argv[a], buf, n);
-		filter_trip(buf, n);
+		split_trip(argv[a], buf, n);
 	}
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed != 0;

@@ -16,6 +16,7 @@ payload_fixlen:
 	.long 0			/* +8: length of the fixup table after _edata */
 	.long 0			/* +12: file length (_edata - _start) */
 	.long 0			/* +16: memory length (_end - _start) */
+	.long 0			/* +20: code length (.text, from _start) */
 1:
 	cld
 	/* The fixup table follows the file data, where bss goes: move it

@@ -1,4 +1,4 @@
-/* The prefixes' decompressor: KZ (LZ77 + adaptive binary range coder), x86 call filter, fixups. */
+/* The prefixes' decompressor: KZ (LZ77 + adaptive binary range coder), split x86 code, fixups. */
 #include "unkz.h"
 
 /*
@@ -121,7 +121,7 @@ static int kz_lz(struct kz_dec *d, uint8_t *out, uint32_t out_len)
 
 	while (pos < out_len) {
 		if (!kz_bit(d, KZ_IS_MATCH + state)) {
-			base = KZ_LIT + 0x300 * (pos ? out[pos - 1] >> (8 - KZ_LC) : 0);
+			base = KZ_LIT;
 			sym = 1;
 			if (state >= KZ_STATES_LIT) {
 				mb = out[pos - rep0];
@@ -178,33 +178,139 @@ static int kz_lz(struct kz_dec *d, uint8_t *out, uint32_t out_len)
 	return 0;
 }
 
-void kz_unfilter(uint8_t *buf, uint32_t len)
+static uint32_t kz_get32(const uint8_t *p)
 {
-	uint32_t i = 0, v, next_ok = 0;
+	return p[0] | (p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
 
-	while (i + 5 <= len) {
-		if ((buf[i] & 0xfe) != 0xe8) {
-			i++;
-			continue;
+static uint32_t kz_get32be(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | (p[2] << 8) |
+	       p[3];
+}
+
+static void kz_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+void kz_x86(const uint8_t *map, const uint8_t *p, struct kz_insn *f)
+{
+	unsigned int n = 0, b, e, m, osz = 4, asz = 4, ilen;
+
+	/* Prefixes (at most 14), the opcode, and the second byte of a 0F */
+	do {
+		b = p[n++];
+		e = map[b];
+		if (e == KZ_X_ESCAPE)
+			e = map[256 + p[n++]];
+		if (e == KZ_X_OSZ)
+			osz = 2;
+		if (e == KZ_X_ASZ)
+			asz = 2;
+	} while ((e & ~KZ_X_LEN) == KZ_X_PREFIX && n < 15);
+	ilen = (e & KZ_X_LEN) + ((e & KZ_X_PLUS_OSZ) ? osz : 0);
+	f->dlen = 0;
+	if (e & KZ_X_MODRM) {
+		m = p[n++];
+		/* F6 and F7 have an immediate only as TEST (/0 and /1) */
+		if ((b & 0xfe) == 0xf6 && (m & 0x30))
+			ilen = 0;
+		if (m < 0xc0) {
+			if (asz == 2) {
+				if (m >= 0x80 || (m & 0xc7) == 0x06)
+					f->dlen = 2;
+			} else {
+				b = m;
+				if ((m & 7) == 4)
+					b = p[n++];
+				if (m >= 0x80 || (m < 0x40 && (b & 7) == 5))
+					f->dlen = 4;
+			}
+			if ((m & 0xc0) == 0x40)
+				f->dlen = 1;
 		}
-		/* An operand left alone is never touched by a conversion
-		 * overlapping it, so both directions see the same bytes */
-		if (i < next_ok || (buf[i + 4] != 0 && buf[i + 4] != 0xff)) {
-			next_ok = i + 4;
-			i++;
-			continue;
-		}
-		v = buf[i + 1] | (buf[i + 2] << 8) | ((uint32_t)buf[i + 3] << 16) |
-		    ((uint32_t)buf[i + 4] << 24);
-		v -= i + 5;
-		/* Back to the 25-bit signed form */
-		v = (v & 0x1000000) ? (v | 0xff000000) : (v & 0xffffff);
-		buf[i + 1] = (uint8_t)v;
-		buf[i + 2] = (uint8_t)(v >> 8);
-		buf[i + 3] = (uint8_t)(v >> 16);
-		buf[i + 4] = (uint8_t)(v >> 24);
-		i += 5;
 	}
+	f->nop = (uint8_t)n;
+	f->ilen = (uint8_t)ilen;
+	f->istream = (uint8_t)((e >> KZ_X_STREAM_SHIFT) & 7);
+}
+
+/** Copy @n bytes from stream @k, or fail if it has not that many */
+static int kz_take(const uint8_t **sp, const uint8_t *const *se,
+		   unsigned int k, uint8_t *out, unsigned int n)
+{
+	if ((uint32_t)(se[k] - sp[k]) < n)
+		return -1;
+	while (n--)
+		*out++ = *sp[k]++;
+	return 0;
+}
+
+/** 0 if every stream has been read to its end, else -1 */
+static int kz_done(const uint8_t *const *sp, const uint8_t *const *se)
+{
+	unsigned int k;
+
+	for (k = 0; k < KZ_NSTREAMS; k++) {
+		if (sp[k] != se[k])
+			return -1;
+	}
+	return 0;
+}
+
+int kz_unsplit(uint8_t *out, uint32_t len, const uint8_t *s,
+	       const uint32_t *slen)
+{
+	const uint8_t *sp[KZ_NSTREAMS], *se[KZ_NSTREAMS];
+	struct kz_insn f;
+	uint32_t pos = 0, total = 0;
+	unsigned int k, n;
+
+	for (k = 0; k < KZ_NSTREAMS; k++) {
+		sp[k] = s + KZ_MAP_SIZE + total;
+		if (k < KZ_NSTREAMS - 1) {
+			if (slen[k] > len - total)
+				return -1;
+			total += slen[k];
+		} else {
+			total = len;
+		}
+		se[k] = s + KZ_MAP_SIZE + total;
+	}
+	while (pos < len) {
+		n = len - pos;
+		k = 0;
+		if (n > KZ_TAIL) {
+			/* (the code's last KZ_TAIL bytes are in it) */
+			if ((uint32_t)(se[KZ_S_OP] - sp[KZ_S_OP]) < KZ_TAIL)
+				return -1;
+			kz_x86(s, sp[KZ_S_OP], &f);
+			k = (unsigned int)(f.nop + f.dlen + f.ilen) + KZ_TAIL <= n;
+		}
+		if (!k) {
+			if (kz_take(sp, se, KZ_S_OP, out + pos, n) != 0)
+				return -1;
+			break;
+		}
+		if (kz_take(sp, se, KZ_S_OP, out + pos, f.nop) != 0 ||
+		    kz_take(sp, se, f.dlen == 1 ? KZ_S_D8 : KZ_S_D32,
+			    out + pos + f.nop, f.dlen) != 0 ||
+		    kz_take(sp, se, f.istream, out + pos + f.nop + f.dlen,
+			    f.ilen) != 0)
+			return -1;
+		pos += f.nop + f.dlen + f.ilen;
+		if (f.ilen == 4 && f.istream >= KZ_S_CALL &&
+		    f.istream <= KZ_S_JMP) {
+			/* Back from the target's offset to rel32 */
+			kz_put32(out + pos - 4, kz_get32be(out + pos - 4) - pos);
+		}
+	}
+	return kz_done(sp, se);
 }
 
 int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
@@ -225,22 +331,7 @@ int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
 		d->p[i] = 1u << (KZ_PBITS - 1);
 	if (kz_lz(d, out, out_len) != 0 || d->overrun > 4)
 		return -1;
-	kz_unfilter(out, out_len);
 	return 0;
-}
-
-static uint32_t kz_get32(const uint8_t *p)
-{
-	return p[0] | (p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
-static void kz_put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
 }
 
 /** Append one delta to a fixup table in the payload's format */
@@ -348,25 +439,32 @@ int kz_fixups(uint8_t *img, uint32_t filesz, uint32_t mem_len,
 int kz_unpack(const struct kz_header *h, uint32_t avail, uint8_t *dst,
 	      uint32_t link_base)
 {
-	uint32_t work, elen, i;
+	uint32_t mem, out, i;
+	uint8_t *s;
 
 	if (avail < sizeof(*h) || h->magic != KZ_MAGIC)
 		return -1;
-	work = (h->mem_len + 15) & ~15u;
-	if (h->in_len > avail - sizeof(*h) || h->fix_off > h->out_len ||
-	    h->out_len > h->mem_len || work < h->mem_len ||
-	    h->run_len < KZ_STACK_SIZE || h->run_len - KZ_STACK_SIZE < work ||
-	    h->run_len - KZ_STACK_SIZE - work < KZ_WORK_SIZE ||
-	    kz_decode((const uint8_t *)(h + 1), h->in_len, dst, h->out_len,
-		      dst + work) != 0)
+	/* The decoded stream after the payload's memory, then the work
+	 * space, then the stack (each sum checked against overflow) */
+	mem = (h->mem_len + 15) & ~15u;
+	out = (h->out_len + 15) & ~15u;
+	if (h->in_len > avail - sizeof(*h) || h->out_len < KZ_MAP_SIZE ||
+	    h->fix_off > h->out_len - KZ_MAP_SIZE ||
+	    h->code_len > h->fix_off ||
+	    mem < h->mem_len || out < h->out_len || mem + out < mem ||
+	    h->run_len < KZ_STACK_SIZE + KZ_WORK_SIZE ||
+	    h->run_len - KZ_STACK_SIZE - KZ_WORK_SIZE < mem + out)
 		return -1;
-	/* The exceptions move to the work space; the table goes where they
-	 * were */
-	elen = h->out_len - h->fix_off;
-	if (elen > KZ_WORK_SIZE)
+	s = dst + mem;
+	if (kz_decode((const uint8_t *)(h + 1), h->in_len, s, h->out_len,
+		      s + out) != 0 ||
+	    kz_unsplit(dst, h->code_len, s, h->split_len) != 0)
 		return -1;
-	for (i = 0; i < elen; i++)
-		dst[work + i] = dst[h->fix_off + i];
-	return kz_fixups(dst, h->fix_off, h->mem_len, dst + work, elen,
-			 link_base, (uint32_t)(uintptr_t)dst - link_base);
+	/* The rest of the file, after the map and the code */
+	s += KZ_MAP_SIZE;
+	for (i = h->code_len; i < h->fix_off; i++)
+		dst[i] = s[i];
+	return kz_fixups(dst, h->fix_off, h->mem_len, s + h->fix_off,
+			 h->out_len - KZ_MAP_SIZE - h->fix_off, link_base,
+			 (uint32_t)(uintptr_t)dst - link_base);
 }

@@ -5,12 +5,12 @@
 
 /*
  * A KZ stream is an LZ77 parse coded bit by bit with an adaptive binary
- * range coder (11-bit probabilities, adapted by 1/32 of the error; the
+ * range coder (12-bit probabilities, adapted by 1/32 of the error; the
  * first of its bytes is always 0). The uncompressed length is known from
  * the header, so there is no end marker. Each step codes:
  *
- *   IS_MATCH[state] 0 -> a literal: 8 bits through a tree chosen by the top
- *	KZ_LC bits of the previous byte; right after a match the bits are
+ *   IS_MATCH[state] 0 -> a literal: 8 bits through one tree (the previous
+ *	byte is no guide in split code); right after a match the bits are
  *	coded against the byte at distance rep0 until the first difference.
  *   IS_MATCH 1, IS_REP[state] 1 -> a repeat of one of the last four
  *	distances rep0..rep3: IS_REP0 0 then IS_REP0_LONG 0 is one byte at
@@ -26,14 +26,72 @@
  *   lengths: CHOICE 0 -> 2 + 3 bits; CHOICE2 0 -> 10 + 3 bits; else 18 + 8.
  *
  * state remembers the kinds of the last two steps (literal, match, rep).
- * Before compression, the 32-bit operand of every E8/E9 (CALL/JMP rel32)
- * whose top byte is 00 or FF is made absolute (plus its end's offset) and
- * kept in that 25-bit signed form: calls to one function then look alike.
+ *
+ * Before compression, the payload's 32-bit code (its first code_len bytes)
+ * is split by field into KZ_NSTREAMS streams, laid one after the other:
+ * each instruction's leading bytes (prefixes, opcode, ModRM, SIB) go to
+ * KZ_S_OP, its displacement and its immediate each to the stream of their
+ * kind, and the operand of a CALL or JMP/Jcc rel32 becomes the target's
+ * offset in the code, most significant byte first: calls to one function
+ * then look alike, and nearby targets share their first bytes. Opcodes
+ * then follow opcodes, and addresses follow addresses, which LZ77 finds
+ * far more repeats in. kz_x86() tells the fields apart from the leading
+ * bytes alone, so the decoder reads those first and then knows where the
+ * rest of the instruction comes from. Code that kz_x86() reads wrongly
+ * (data, 16-bit code) still comes back exactly, only less compressed.
+ * The code's last KZ_TAIL bytes, and any instruction that would run into
+ * them, go to KZ_S_OP as they are (so kz_x86() never reads past the end).
  */
 
+/* The split code's streams, in the order they are laid out */
+#define KZ_S_OP 0	/* prefixes, opcodes, ModRM and SIB bytes */
+#define KZ_S_D8 1	/* 8-bit displacements */
+#define KZ_S_D32 2	/* 16- and 32-bit displacements, moffs */
+#define KZ_S_I8 3	/* 8-bit immediates */
+#define KZ_S_I32 4	/* other immediates */
+#define KZ_S_CALL 5	/* CALL rel32, as the target's offset */
+#define KZ_S_JMP 6	/* JMP and Jcc rel32, as the target's offset */
+#define KZ_S_REL8 7	/* JMP, Jcc, LOOP and JCXZ rel8 */
+#define KZ_NSTREAMS 8
+#define KZ_TAIL 20
+
+/*
+ * The opcode map that kz_x86() reads instructions by: 256 entries for the
+ * one-byte opcodes, then 256 for those after 0F. It comes first in the
+ * decoded stream (util/kz.c writes it), so the decoder carries no table.
+ * An entry is the immediate's length (KZ_X_LEN, plus the operand size if
+ * KZ_X_PLUS_OSZ) and stream, and whether a ModRM byte follows; or, with
+ * the stream KZ_S_D8 that no immediate uses, one of the specials below.
+ */
+#define KZ_X_LEN 0x07
+#define KZ_X_STREAM_SHIFT 3
+#define KZ_X_MODRM 0x40
+#define KZ_X_PLUS_OSZ 0x80
+#define KZ_X_PREFIX (KZ_S_D8 << KZ_X_STREAM_SHIFT)	/* LOCK, REP, segment */
+#define KZ_X_OSZ (KZ_X_PREFIX | 1)	/* 66: 16-bit operands */
+#define KZ_X_ASZ (KZ_X_PREFIX | 2)	/* 67: 16-bit addressing */
+#define KZ_X_ESCAPE (KZ_X_PREFIX | 3)	/* 0F: the second map */
+#define KZ_MAP_SIZE 512
+
+/** An instruction's fields, as kz_x86() reads them */
+struct kz_insn {
+	/** Leading bytes: prefixes, opcode, ModRM, SIB */
+	uint8_t nop;
+	/** Displacement bytes (0, 1, 2 or 4) */
+	uint8_t dlen;
+	/** Immediate bytes, and the stream they go to */
+	uint8_t ilen, istream;
+};
+
+/**
+ * Read the leading bytes of the 32-bit instruction at @p, by the opcode
+ * map @map. It reads only bytes it counts in @f->nop, one after the
+ * other, and at most 18.
+ */
+void kz_x86(const uint8_t *map, const uint8_t *p, struct kz_insn *f);
+
 #define KZ_PBITS 12
-#define KZ_MOVE 6
-#define KZ_LC 3
+#define KZ_MOVE 5
 #define KZ_ALIGN_BITS 4
 #define KZ_END_SPEC_SLOT 14
 #define KZ_MIN_LEN 2
@@ -66,8 +124,8 @@
 #define KZ_SLOT (KZ_MATCH_LEN + KZ_LEN_SIZE)	/* 4 trees of 64 */
 #define KZ_SPEC (KZ_SLOT + 4 * 64)		/* 114, slots 4..13 */
 #define KZ_ALIGN (KZ_SPEC + 115)		/* 16 */
-#define KZ_LIT (KZ_ALIGN + 16)			/* (1 << KZ_LC) * 0x300 */
-#define KZ_NPROBS (KZ_LIT + (0x300 << KZ_LC))
+#define KZ_LIT (KZ_ALIGN + 16)			/* 0x300 */
+#define KZ_NPROBS (KZ_LIT + 0x300)
 
 /** Bytes of work space kz_decode() and kz_unpack() need */
 #define KZ_WORK_SIZE (32 + 2 * KZ_NPROBS)
@@ -86,24 +144,31 @@
  * kz_unpack() rebuilds the table from them, in the payload's format.
  */
 
-/** What mkbios puts before a compressed payload */
+/** What mkbios puts before a compressed payload (32-bit words only: no
+ * padding; x86 reads them at any alignment) */
 struct kz_header {
 	/** KZ_MAGIC */
 	uint32_t magic;
 	/** Bytes of KZ stream after this header */
 	uint32_t in_len;
-	/** Bytes it decompresses to: the payload file and the exceptions */
+	/** Bytes it decompresses to: the opcode map, the payload file (its
+	 * code split), then the exceptions */
 	uint32_t out_len;
-	/** Where the exceptions start in the output (the file's length) */
+	/** The file's length (the exceptions follow it, and the map) */
 	uint32_t fix_off;
 	/** Bytes the payload occupies once running (file, bss, fixups) */
 	uint32_t mem_len;
-	/** Bytes needed at the destination while unpacking: mem_len rounded
-	 * to 16, KZ_WORK_SIZE of work space, then the prefix's stack */
+	/** Bytes needed at the destination while unpacking: mem_len and
+	 * out_len, each rounded to 16 (the payload, then the decoded
+	 * stream), KZ_WORK_SIZE of work space, then the prefix's stack */
 	uint32_t run_len;
-} __attribute__((packed));
+	/** Bytes of the payload, from its start, that are split code */
+	uint32_t code_len;
+	/** Lengths of the split code's streams; the last one is the rest */
+	uint32_t split_len[KZ_NSTREAMS - 1];
+};
 
-#define KZ_MAGIC 0x315a4b4b /* "KKZ1" */
+#define KZ_MAGIC 0x325a4b4b /* "KKZ2" */
 
 /**
  * Decompress a KZ stream.
@@ -116,8 +181,17 @@ struct kz_header {
 int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
 	      uint32_t out_len, void *work);
 
-/** Undo the E8/E9 filter on @len bytes at @buf */
-void kz_unfilter(uint8_t *buf, uint32_t len);
+/**
+ * Put split code back together.
+ *
+ * @out, @len		where the code goes, and its length
+ * @s			the opcode map (KZ_MAP_SIZE bytes), then the
+ *			streams, one after the other
+ * @slen		their lengths but the last one's
+ * @ret rc		0, or -1 if the streams do not fit the code
+ */
+int kz_unsplit(uint8_t *out, uint32_t len, const uint8_t *s,
+	       const uint32_t *slen);
 
 /**
  * Rebuild a payload's fixup table from the exceptions, and add @delta to
@@ -140,8 +214,10 @@ int kz_fixups(uint8_t *img, uint32_t filesz, uint32_t mem_len,
 
 /**
  * Decompress a payload to @dst, rebuild its fixup table after its file
- * image, and apply the fixups for running there. The work space is taken
- * after the payload's memory, inside run_len.
+ * image, and apply the fixups for running there. The stream is decoded
+ * after the payload's memory, and the work space taken after that, inside
+ * run_len; the code is put together from there at @dst, and the rest of
+ * the file copied after it.
  *
  * @h		the header, followed by the stream
  * @avail	bytes readable at @h
