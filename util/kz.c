@@ -41,9 +41,10 @@ struct kz_enc {
 	size_t out_len, out_cap;
 	/* Model: exactly as the decoder's */
 	uint16_t p[KZ_NPROBS];
-	/* Input */
+	/* Input, and the kind of each of its bytes (KZ_K_*) */
 	const uint8_t *in;
 	size_t n;
+	uint8_t *kind;
 	/* Match finder: chains of 3-byte hashes, and for every position
 	 * the one before with the same 2 bytes; positions below @inserted are
 	 * in them */
@@ -280,6 +281,13 @@ static uint32_t kz_price_dist(const struct kz_enc *e, uint32_t d,
 	       kz_prtree(e, KZ_ALIGN, KZ_ALIGN_BITS, extra & 15);
 }
 
+/** The IS_MATCH slot of a step at @pos in state @st */
+static unsigned int kz_is_match(const struct kz_enc *e, size_t pos,
+				unsigned int st)
+{
+	return KZ_IS_MATCH + KZ_NSTATES * e->kind[pos] + st;
+}
+
 /**
  * The probability slots that code the literal at @pos, one per bit from
  * the top: after a match, the byte at rep0 guides them until a bit differs
@@ -288,7 +296,8 @@ static void kz_lit_slots(const struct kz_enc *e, size_t pos,
 			 unsigned int state, uint32_t rep0,
 			 unsigned int slot[8])
 {
-	unsigned int base = KZ_LIT, sym = 1, b = e->in[pos];
+	unsigned int base = KZ_LIT + 0x300 * e->kind[pos], sym = 1;
+	unsigned int b = e->in[pos];
 	unsigned int mb = 0, matched = state >= KZ_STATES_LIT, i, bit, mbit;
 
 	if (matched)
@@ -465,10 +474,10 @@ static uint32_t kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
 		st = opt[i].state;
 		nm = kz_find(e, cur, m, 64);
 		kz_relax(opt, i + 1,
-			 c + kz_pbit(e, KZ_IS_MATCH + st, 0) +
+			 c + kz_pbit(e, kz_is_match(e, cur, st), 0) +
 				 kz_price_lit(e, cur, st, r[0]),
 			 i, 1, KZ_K_LIT, 0, KZ_NEXT_LIT(st), r);
-		cm = c + kz_pbit(e, KZ_IS_MATCH + st, 1);
+		cm = c + kz_pbit(e, kz_is_match(e, cur, st), 1);
 		cr = cm + kz_pbit(e, KZ_IS_REP + st, 1);
 		if (r[0] <= cur && e->in[cur] == e->in[cur - r[0]])
 			kz_relax(opt, i + 1,
@@ -532,20 +541,20 @@ static uint32_t kz_block(struct kz_enc *e, size_t pos, uint32_t blen,
 
 		st = *state;
 		if (nd->kind == KZ_K_LIT) {
-			kz_enc_bit(e, KZ_IS_MATCH + st, 0);
+			kz_enc_bit(e, kz_is_match(e, p, st), 0);
 			kz_enc_lit(e, p, st, reps[0]);
 		} else if (nd->kind == KZ_K_SHORT) {
-			kz_enc_bit(e, KZ_IS_MATCH + st, 1);
+			kz_enc_bit(e, kz_is_match(e, p, st), 1);
 			kz_enc_bit(e, KZ_IS_REP + st, 1);
 			kz_enc_bit(e, KZ_IS_REP0 + st, 0);
 			kz_enc_bit(e, KZ_IS_REP0_LONG + st, 0);
 		} else if (nd->kind == KZ_K_REP) {
-			kz_enc_bit(e, KZ_IS_MATCH + st, 1);
+			kz_enc_bit(e, kz_is_match(e, p, st), 1);
 			kz_enc_bit(e, KZ_IS_REP + st, 1);
 			kz_enc_rep(e, st, nd->arg);
 			kz_enc_len(e, KZ_REP_LEN, nd->len);
 		} else {
-			kz_enc_bit(e, KZ_IS_MATCH + st, 1);
+			kz_enc_bit(e, kz_is_match(e, p, st), 1);
 			kz_enc_bit(e, KZ_IS_REP + st, 0);
 			kz_enc_len(e, KZ_MATCH_LEN, nd->len);
 			kz_enc_dist(e, nd->arg - 1, nd->len);
@@ -721,7 +730,8 @@ out:
 	return rc;
 }
 
-uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
+uint8_t *kz_compress(const uint8_t *in, size_t n, size_t op_end,
+		     size_t *out_len)
 {
 	struct kz_enc *e = calloc(1, sizeof(*e)), *snap = malloc(sizeof(*e));
 	uint8_t *buf = malloc(n + 1);
@@ -729,7 +739,7 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 				     sizeof(*opt));
 	uint32_t *path = calloc(KZ_BLOCK + KZ_LOOK + 1, sizeof(*path));
 	uint32_t reps[4] = {1, 1, 1, 1};
-	unsigned int state = 0, i, pass;
+	unsigned int state = 0, i, pass, k;
 	size_t pos = 0;
 	uint8_t *out = NULL;
 
@@ -745,6 +755,15 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t *out_len)
 	memset(e->head2, 0xff, sizeof(*e->head2) << 16);
 	memcpy(buf, in, n);
 	e->in = buf;
+	/* The kinds, as the decoder follows them (kz_lz()) */
+	e->kind = calloc(1, n + 1);
+	if (!e->kind || (op_end && (op_end > n || n < KZ_MAP_SIZE)))
+		goto out;
+	for (pos = KZ_MAP_SIZE, k = KZ_K_OP; pos < op_end; pos++) {
+		e->kind[pos] = (uint8_t)k;
+		k = kz_kind(in, k, in[pos]);
+	}
+	pos = 0;
 	e->n = n;
 	for (i = 0; i < KZ_NPROBS; i++)
 		e->p[i] = 1u << (KZ_PBITS - 1);
@@ -794,6 +813,7 @@ out:
 		free(e->chain);
 		free(e->head2);
 		free(e->chain2);
+		free(e->kind);
 	}
 	free(e);
 	free(snap);

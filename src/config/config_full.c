@@ -7,7 +7,10 @@
  * keel.pxe); undionly.kpxe and the PCI option ROMs do without it, as they
  * must fit where the BIOS puts them. Each line is something that a boot
  * does not need: Tab completion in the line editor, the settings editor
- * (config), HTTP form parameters (params, param) and diagnostic commands.
+ * (config), HTTP form parameters (params, param), diagnostic commands,
+ * SHA-256 (for sha256sum and HTTP Digest authentication with SHA-256;
+ * the small images answer MD5 Digest and Basic) and the ipv6 setting
+ * type (Keel has no IPv6 stack yet).
  * The small images keep everything needed to boot (DHCP, DNS, TFTP, HTTP,
  * scripts, menus, login, settings, images, sanboot).
  */
@@ -19,6 +22,8 @@ REQUIRE_OBJECT(param_cmd);
 REQUIRE_OBJECT(ping_cmd);
 REQUIRE_OBJECT(nslookup_cmd);
 REQUIRE_OBJECT(digest_cmd);
+REQUIRE_OBJECT(sha256);
+REQUIRE_OBJECT(settings_ipv6);
 
 #if defined(__x86_64__) || defined(__i386__)
 REQUIRE_OBJECT(cpuid_cmd);

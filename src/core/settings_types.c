@@ -26,14 +26,14 @@ static void out_hex_byte(struct strout *out, uint8_t byte)
 
 
 /** Copy a parsed value into the caller's buffer; returns the full length */
-static int raw_out(const void *value, size_t value_len, void *raw, size_t len)
+int setting_raw_out(const void *value, size_t value_len, void *raw, size_t len)
 {
 	memcpy(raw, value, (len < value_len) ? len : value_len);
 	return (int)value_len;
 }
 
 /** Value of a hex digit, or -1 */
-static int hex_digit(int c)
+int setting_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -46,11 +46,11 @@ static int hex_digit(int c)
 /** Value of two hex digits at @p, or -1 */
 static int hex_pair(const char *p)
 {
-	int hi = hex_digit((unsigned char)p[0]), lo;
+	int hi = setting_hex_digit((unsigned char)p[0]), lo;
 
 	if (hi < 0)
 		return -1;
-	lo = hex_digit((unsigned char)p[1]);
+	lo = setting_hex_digit((unsigned char)p[1]);
 	return (lo < 0) ? -1 : ((hi << 4) | lo);
 }
 
@@ -81,7 +81,7 @@ static int scan_integer(const char *text, unsigned long long *magnitude,
 		base = 16;
 		p += 2;
 	}
-	if (hex_digit((unsigned char)*p) < 0 || (base == 10 && !isdigit(*p)))
+	if (setting_hex_digit((unsigned char)*p) < 0 || (base == 10 && !isdigit(*p)))
 		goto err;
 	*magnitude = strtoull(p, &end, base);
 	if (*end)
@@ -129,7 +129,7 @@ static int denumerate_int(const struct setting_type *type,
 
 	for (i = 0; i < type->width; i++)
 		bytes[type->width - 1 - i] = (uint8_t)(value >> (8 * i));
-	return raw_out(bytes, type->width, raw, len);
+	return setting_raw_out(bytes, type->width, raw, len);
 }
 
 /** Parse an integer within the type's range */
@@ -194,7 +194,7 @@ const struct setting_type setting_type_uint32 __setting_type =
 static int parse_string(const struct setting_type *type, const char *text,
 			void *raw, size_t len)
 {
-	return raw_out(text, strlen(text), raw, len);
+	return setting_raw_out(text, strlen(text), raw, len);
 }
 
 /** A string ends at its first NUL byte, if any */
@@ -228,7 +228,7 @@ static int denumerate_string(const struct setting_type *type,
 {
 	char text[24];
 
-	return raw_out(text, (size_t)snprintf(text, sizeof(text), "%ld",
+	return setting_raw_out(text, (size_t)snprintf(text, sizeof(text), "%ld",
 					      (long)value),
 		       raw, len);
 }
@@ -304,7 +304,7 @@ const struct setting_type setting_type_uristring __setting_type = {
  *
  * @ret rc	0, or -EINVAL
  */
-static int scan_ipv4(const char *text, const char *end, uint8_t addr[4])
+int setting_scan_ipv4(const char *text, const char *end, uint8_t addr[4])
 {
 	unsigned int part, value, digits;
 
@@ -326,9 +326,9 @@ static int parse_ipv4(const struct setting_type *type, const char *text,
 {
 	uint8_t addr[4];
 
-	if (scan_ipv4(text, text + strlen(text), addr) != 0)
+	if (setting_scan_ipv4(text, text + strlen(text), addr) != 0)
 		return errctx(-EINVAL, "not an IPv4 address: \"%s\"", text);
-	return raw_out(addr, sizeof(addr), raw, len);
+	return setting_raw_out(addr, sizeof(addr), raw, len);
 }
 
 /** The first address of a list, as a dotted quad */
@@ -347,130 +347,6 @@ const struct setting_type setting_type_ipv4 __setting_type = {
 	.name = "ipv4",
 	.parse = parse_ipv4,
 	.format = format_ipv4,
-};
-
-/**
- * Scan one IPv6 group (1 to 4 hex digits), or a dotted-quad tail worth two.
- *
- * @p		position, updated
- * @groups	groups, filled in from @n
- * @n		number of groups so far, updated
- * @ret rc	0, or -EINVAL
- */
-static int scan_ipv6_group(const char **p, uint16_t *groups, unsigned int *n)
-{
-	const char *end = *p + strcspn(*p, ":");
-	unsigned int value = 0, digits;
-	uint8_t v4[4];
-	int d;
-
-	if (memchr(*p, '.', (size_t)(end - *p))) {
-		if (*end || *n > 6 || scan_ipv4(*p, end, v4) != 0)
-			return -EINVAL;
-		groups[(*n)++] = (uint16_t)((v4[0] << 8) | v4[1]);
-		groups[(*n)++] = (uint16_t)((v4[2] << 8) | v4[3]);
-		*p = end;
-		return 0;
-	}
-	for (digits = 0; (d = hex_digit((unsigned char)**p)) >= 0; digits++)
-		value = (value << 4) | (unsigned int)d, (*p)++;
-	if (!digits || digits > 4 || *n >= 8)
-		return -EINVAL;
-	groups[(*n)++] = (uint16_t)value;
-	return 0;
-}
-
-/** Parse RFC 4291 text: groups, at most one "::", optional IPv4 tail */
-static int scan_ipv6(const char *p, uint8_t addr[16])
-{
-	uint16_t groups[8];
-	unsigned int n = 0, i, zeros, slot;
-	int gap = -1;
-
-	if (p[0] == ':') {
-		if (p[1] != ':')
-			return -EINVAL;
-		gap = 0;
-		p += 2;
-	}
-	while (*p) {
-		if (scan_ipv6_group(&p, groups, &n) != 0)
-			return -EINVAL;
-		if (!*p)
-			break;
-		if (*p++ != ':' || !*p)
-			return -EINVAL; /* junk, or a lone trailing ':' */
-		if (*p == ':') {
-			if (gap >= 0)
-				return -EINVAL;
-			gap = (int)n;
-			p++;
-		}
-	}
-	if ((gap < 0) ? (n != 8) : (n > 7))
-		return -EINVAL;
-	/* The groups after the gap move to the end; zeros fill the gap */
-	zeros = 8 - n;
-	memset(addr, 0, 16);
-	for (i = 0; i < n; i++) {
-		slot = (gap >= 0 && i >= (unsigned int)gap) ? i + zeros : i;
-		addr[2 * slot] = (uint8_t)(groups[i] >> 8);
-		addr[2 * slot + 1] = (uint8_t)groups[i];
-	}
-	return 0;
-}
-
-static int parse_ipv6(const struct setting_type *type, const char *text,
-		      void *raw, size_t len)
-{
-	uint8_t addr[16];
-
-	if (scan_ipv6(text, addr) != 0)
-		return errctx(-EINVAL, "not an IPv6 address: \"%s\"", text);
-	return raw_out(addr, sizeof(addr), raw, len);
-}
-
-/** RFC 5952 text: lowercase, no leading zeros, longest zero run as "::" */
-static int format_ipv6(const struct setting_type *type, const void *raw,
-		       size_t raw_len, char *buf, size_t len)
-{
-	const uint8_t *a = raw;
-	unsigned int i, run, best = 0, best_len = 0;
-	struct strout out = { buf, len, 0 };
-	char group[8];
-
-	if (raw_len < 16)
-		return errctx(-ERANGE, "%zu bytes are not an IPv6 address",
-			      raw_len);
-	for (i = 0; i < 8; i += run ? run : 1) {
-		for (run = 0; i + run < 8 && !a[2 * (i + run)] &&
-			      !a[2 * (i + run) + 1];
-		     run++)
-			;
-		if (run > best_len && run >= 2) {
-			best = i;
-			best_len = run;
-		}
-	}
-	for (i = 0; i < 8; i++) {
-		if (best_len && i == best) {
-			strout_str(&out, "::");
-			i += best_len - 1;
-			continue;
-		}
-		if (i && !(best_len && i == best + best_len))
-			strout_char(&out, ':');
-		snprintf(group, sizeof(group), "%x",
-			 (a[2 * i] << 8) | a[2 * i + 1]);
-		strout_str(&out, group);
-	}
-	return strout_end(&out);
-}
-
-const struct setting_type setting_type_ipv6 __setting_type = {
-	.name = "ipv6",
-	.parse = parse_ipv6,
-	.format = format_ipv6,
 };
 
 /* ------------------------------------------------------------------------
@@ -679,7 +555,7 @@ static int parse_uuid(const struct setting_type *type, const char *text,
 		goto err;
 	if (type == &setting_type_guid)
 		uuid_swap(uuid);
-	return raw_out(uuid, sizeof(uuid), raw, len);
+	return setting_raw_out(uuid, sizeof(uuid), raw, len);
 err:
 	return errctx(-EINVAL, "not a UUID: \"%s\"", text);
 }
@@ -722,7 +598,7 @@ static int scan_hex_field(const char **p, unsigned int max,
 	unsigned int digits = 0;
 	int d;
 
-	for (*value = 0; (d = hex_digit((unsigned char)**p)) >= 0; (*p)++) {
+	for (*value = 0; (d = setting_hex_digit((unsigned char)**p)) >= 0; (*p)++) {
 		*value = (*value << 4) | (unsigned int)d;
 		if (++digits > 4 || *value > max)
 			return -EINVAL;
@@ -750,8 +626,8 @@ static int parse_busdevfn(const struct setting_type *type, const char *text,
 	bytes[1] = (uint8_t)((n == 3) ? field[0] : 0);
 	bytes[2] = (uint8_t)field[n - 2];
 	bytes[3] = (uint8_t)((field[n - 1] << 3) | field[n]);
-	return (n == 3) ? raw_out(bytes, 4, raw, len) :
-			  raw_out(&bytes[2], 2, raw, len);
+	return (n == 3) ? setting_raw_out(bytes, 4, raw, len) :
+			  setting_raw_out(&bytes[2], 2, raw, len);
 err:
 	return errctx(-EINVAL, "not a bus:dev.fn address: \"%s\"", text);
 }

@@ -26,17 +26,19 @@ static uint32_t rnd(void)
 
 /** Compress, decompress, compare; then damage the stream and decode it
  * into a buffer with guard bytes, which must stay untouched */
-static void round_trip(const char *what, const uint8_t *in, size_t n)
+static void round_trip_at(const char *what, const uint8_t *in, size_t n,
+			  size_t op_end)
 {
 	size_t clen, i;
-	uint8_t *c = kz_compress(in, n, &clen);
+	uint8_t *c = kz_compress(in, n, op_end, &clen);
 	uint8_t *out = malloc(n + 64);
 
 	check(c && out, what, n);
 	if (!c || !out)
 		return;
 	memset(out, 0xa5, n + 64);
-	check(kz_decode(c, (uint32_t)clen, out, (uint32_t)n, work) == 0 &&
+	check(kz_decode(c, (uint32_t)clen, out, (uint32_t)n, (uint32_t)op_end,
+			    work) == 0 &&
 		      memcmp(out, in, n) == 0,
 	      what, n);
 	for (i = 0; i < 64; i++) {
@@ -45,13 +47,15 @@ static void round_trip(const char *what, const uint8_t *in, size_t n)
 	}
 	check(i == 64, "guard after output", n);
 	/* Truncated, and with flipped bits: never past the output */
-	kz_decode(c, (uint32_t)(clen / 2), out, (uint32_t)n, work);
+	kz_decode(c, (uint32_t)(clen / 2), out, (uint32_t)n, (uint32_t)op_end,
+		  work);
 	for (i = 0; i < 20 && clen > 5; i++) {
 		size_t at = 5 + rnd() % (clen - 5), k;
 
 		c[at] ^= (uint8_t)(1 + rnd() % 255);
 		memset(out + n, 0x5a, 64);
-		kz_decode(c, (uint32_t)clen, out, (uint32_t)n, work);
+		kz_decode(c, (uint32_t)clen, out, (uint32_t)n, (uint32_t)op_end,
+			  work);
 		for (k = 0; k < 64 && out[n + k] == 0x5a; k++)
 			;
 		check(k == 64, "damaged stream stays in bounds", n);
@@ -66,6 +70,15 @@ static void round_trip(const char *what, const uint8_t *in, size_t n)
 /** Split code and put it back together; then damage the map, the streams
  * and their lengths: kz_unsplit() must stay inside its buffers (ASan) and
  * its output, and never accept a damaged length */
+/** Plain, and (if long enough) with its first KZ_MAP_SIZE bytes taken as
+ * an opcode map and its first half after them as an opcode stream */
+static void round_trip(const char *what, const uint8_t *in, size_t n)
+{
+	round_trip_at(what, in, n, 0);
+	if (n > 2 * KZ_MAP_SIZE)
+		round_trip_at("... as split code", in, n, n / 2);
+}
+
 static void split_trip(const char *what, const uint8_t *in, size_t n)
 {
 	uint8_t *s = malloc(KZ_MAP_SIZE + n), *d = malloc(KZ_MAP_SIZE + n);

@@ -104,7 +104,7 @@ bin/%.kz: bin/%.pay $(MKBIOS)
 
 # The decoder every prefix carries: flat 32-bit code that must need no
 # relocation (no global data, no tables), called with the stack convention
-PCBIOS_UNKZ_CFLAGS := -m32 -march=i386 -Os -std=gnu11 -ffreestanding \
+PCBIOS_UNKZ_CFLAGS := -m32 -march=i386 -Oz -std=gnu11 -ffreestanding \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) -fno-pic \
 	-fno-pie -fno-jump-tables -fno-stack-protector -fomit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \

@@ -2,6 +2,7 @@
 #ifndef KEEL_SETTINGS_H
 #define KEEL_SETTINGS_H
 #include <stddef.h>
+#include <stdint.h>
 #include <keel/tables.h>
 #include <keel/list.h>
 #include <keel/refcnt.h>
@@ -99,6 +100,15 @@ extern const struct setting_type setting_type_int32;
 extern const struct setting_type setting_type_uint8;
 extern const struct setting_type setting_type_uint16;
 extern const struct setting_type setting_type_uint32;
+
+/* Helpers that setting types in other files share (settings_types.c) */
+/** Copy a parsed value into @raw (at most @len bytes); returns @value_len */
+int setting_raw_out(const void *value, size_t value_len, void *raw,
+		    size_t len);
+/** Value of a hex digit, or -1 */
+int setting_hex_digit(int c);
+/** Parse exactly a dotted quad from @text up to @end: 0, or -EINVAL */
+int setting_scan_ipv4(const char *text, const char *end, uint8_t addr[4]);
 
 /** Find a type by name, or NULL */
 const struct setting_type *find_setting_type(const char *name);

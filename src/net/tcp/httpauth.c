@@ -104,19 +104,34 @@ static const char *http_auth_skip(const char *p)
  * Parameters of a challenge
  */
 
-/** Digest algorithms (RFC 7616 section 3.3) */
+/**
+ * Digest algorithms (RFC 7616 section 3.3), by the name of the digest
+ * that computes them. MD5 is in every build; SHA-256 only where the
+ * build links it (the full set: src/config/config_full.c), so that the
+ * small BIOS images do not carry it for this alone. A challenge whose
+ * algorithm is not linked is passed over, as one we do not know.
+ */
 struct http_auth_algorithm {
 	const char *name;
-	struct digest_algorithm *digest;
-	int sess;
+	const char *digest;
 };
 
 static const struct http_auth_algorithm http_auth_algorithms[] = {
-	{"MD5", &md5_algorithm, 0},
-	{"MD5-sess", &md5_algorithm, 1},
-	{"SHA-256", &sha256_algorithm, 0},
-	{"SHA-256-sess", &sha256_algorithm, 1},
+	{"MD5", "md5"},
+	{"SHA-256", "sha256"},
 };
+
+/** The RFC 7616 name of @digest (NULL: MD5) */
+static const char *http_auth_algorithm_name(struct digest_algorithm *digest)
+{
+	unsigned int i;
+
+	for (i = 0; digest && i < ARRAY_SIZE(http_auth_algorithms); i++) {
+		if (strcmp(http_auth_algorithms[i].digest, digest->name) == 0)
+			return http_auth_algorithms[i].name;
+	}
+	return "MD5";
+}
 
 /** Copy a value into a field of the challenge, or spoil it */
 static void http_auth_copy(struct http_auth_parse *ap, char *field, size_t size,
@@ -146,14 +161,21 @@ static void http_auth_opaque(struct http_auth_parse *ap, const char *value)
 
 static void http_auth_algorithm(struct http_auth_parse *ap, const char *value)
 {
+	const struct http_auth_algorithm *a;
+	size_t len;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(http_auth_algorithms); i++) {
-		if (strcasecmp(http_auth_algorithms[i].name, value) == 0) {
-			ap->chal.algorithm = http_auth_algorithms[i].digest;
-			ap->chal.sess = http_auth_algorithms[i].sess;
+		a = &http_auth_algorithms[i];
+		len = strlen(a->name);
+		if (strncasecmp(a->name, value, len) != 0 ||
+		    (value[len] && strcasecmp(value + len, "-sess") != 0))
+			continue;
+		ap->chal.algorithm = find_digest(a->digest);
+		ap->chal.sess = value[len] != 0;
+		if (ap->chal.algorithm)
 			return;
-		}
+		break;
 	}
 	ap->bad = 1;
 }
@@ -451,8 +473,7 @@ static char *http_digest_authorization(const struct http_challenge *chal,
 			   strlen(chal->nonce) + strlen(in->uri) +
 			   strlen(chal->opaque) + strlen(in->cnonce)) +
 		      512;
-	const char *algorithm =
-		(chal->algorithm == &sha256_algorithm) ? "SHA-256" : "MD5";
+	const char *algorithm = http_auth_algorithm_name(chal->algorithm);
 	struct http_auth_out out;
 	char *value = malloc(size);
 

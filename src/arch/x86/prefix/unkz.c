@@ -17,6 +17,9 @@ struct kz_dec {
 	uint32_t range, code;
 	/* Bytes read past the end (counted, not read) */
 	uint32_t overrun;
+	/* The opcode stream's end; how far it has been followed, and the
+	 * kind of the byte there */
+	uint32_t op_end, seen, kind;
 	uint16_t p[KZ_NPROBS];
 };
 
@@ -113,15 +116,41 @@ static uint32_t kz_dist(struct kz_dec *d, unsigned int len)
 	return dist + kz_rtree(d, KZ_ALIGN, KZ_ALIGN_BITS);
 }
 
+unsigned int kz_kind(const uint8_t *map, unsigned int k, unsigned int b)
+{
+	unsigned int e;
+
+	if (k == KZ_K_MODRM)
+		return (b < 0xc0 && (b & 7) == 4) ? KZ_K_SIB : KZ_K_OP;
+	if (k == KZ_K_SIB)
+		return KZ_K_OP;
+	e = map[((k == KZ_K_OP2) << 8) | b];
+	if (e == KZ_X_ESCAPE && k == KZ_K_OP)
+		return KZ_K_OP2;
+	return (e & KZ_X_MODRM) ? KZ_K_MODRM : KZ_K_OP;
+}
+
+/** The kind of the byte at @pos (the opcode stream is followed up to it) */
+static unsigned int kz_kind_at(struct kz_dec *d, const uint8_t *out,
+			       uint32_t pos)
+{
+	for (; d->seen < pos && d->seen < d->op_end; d->seen++)
+		d->kind = kz_kind(out, d->kind, out[d->seen]);
+	if (pos < KZ_MAP_SIZE || pos >= d->op_end)
+		return KZ_K_OTHER;
+	return d->kind;
+}
+
 /** The LZ stream into @out, exactly @out_len bytes */
 static int kz_lz(struct kz_dec *d, uint8_t *out, uint32_t out_len)
 {
 	uint32_t pos = 0, rep0 = 1, rep1 = 1, rep2 = 1, rep3 = 1, len, base;
-	unsigned int state = 0, sym, mb, mbit, bit;
+	unsigned int state = 0, sym, mb, mbit, bit, kind;
 
 	while (pos < out_len) {
-		if (!kz_bit(d, KZ_IS_MATCH + state)) {
-			base = KZ_LIT;
+		kind = kz_kind_at(d, out, pos);
+		if (!kz_bit(d, KZ_IS_MATCH + KZ_NSTATES * kind + state)) {
+			base = KZ_LIT + 0x300 * kind;
 			sym = 1;
 			if (state >= KZ_STATES_LIT) {
 				mb = out[pos - rep0];
@@ -314,7 +343,7 @@ int kz_unsplit(uint8_t *out, uint32_t len, const uint8_t *s,
 }
 
 int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
-	      uint32_t out_len, void *work)
+	      uint32_t out_len, uint32_t op_end, void *work)
 {
 	struct kz_dec *d = work;
 	unsigned int i;
@@ -327,9 +356,13 @@ int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
 	d->code = ((uint32_t)in[1] << 24) | ((uint32_t)in[2] << 16) |
 		  ((uint32_t)in[3] << 8) | in[4];
 	d->overrun = 0;
+	d->op_end = op_end;
+	d->seen = KZ_MAP_SIZE;
+	d->kind = KZ_K_OP;
 	for (i = 0; i < KZ_NPROBS; i++)
 		d->p[i] = 1u << (KZ_PBITS - 1);
-	if (kz_lz(d, out, out_len) != 0 || d->overrun > 4)
+	if ((op_end && (op_end > out_len || out_len < KZ_MAP_SIZE)) ||
+	    kz_lz(d, out, out_len) != 0 || d->overrun > 4)
 		return -1;
 	return 0;
 }
@@ -457,7 +490,7 @@ int kz_unpack(const struct kz_header *h, uint32_t avail, uint8_t *dst,
 		return -1;
 	s = dst + mem;
 	if (kz_decode((const uint8_t *)(h + 1), h->in_len, s, h->out_len,
-		      s + out) != 0 ||
+		      KZ_MAP_SIZE + h->split_len[KZ_S_OP], s + out) != 0 ||
 	    kz_unsplit(dst, h->code_len, s, h->split_len) != 0)
 		return -1;
 	/* The rest of the file, after the map and the code */

@@ -9,9 +9,14 @@
  * first of its bytes is always 0). The uncompressed length is known from
  * the header, so there is no end marker. Each step codes:
  *
- *   IS_MATCH[state] 0 -> a literal: 8 bits through one tree (the previous
- *	byte is no guide in split code); right after a match the bits are
- *	coded against the byte at distance rep0 until the first difference.
+ * Each step begins at a byte whose kind (KZ_K_*) the decoder knows: in
+ * the split code's KZ_S_OP stream, whether it begins an instruction,
+ * follows 0F, is a ModRM or a SIB byte, as kz_kind() follows them through
+ * the bytes before it; elsewhere one kind for all.
+ *
+ *   IS_MATCH[kind][state] 0 -> a literal: 8 bits through the kind's tree;
+ *	right after a match the bits are coded against the byte at
+ *	distance rep0 until the first difference.
  *   IS_MATCH 1, IS_REP[state] 1 -> a repeat of one of the last four
  *	distances rep0..rep3: IS_REP0 0 then IS_REP0_LONG 0 is one byte at
  *	rep0, IS_REP0_LONG 1 a match at rep0; IS_REP0 1, then IS_REP1 0 is
@@ -73,6 +78,21 @@
 #define KZ_X_ESCAPE (KZ_X_PREFIX | 3)	/* 0F: the second map */
 #define KZ_MAP_SIZE 512
 
+/* Kinds of byte, for the literals' context */
+#define KZ_K_OTHER 0	/* not in KZ_S_OP */
+#define KZ_K_OP 1	/* a prefix or an opcode: begins or continues one */
+#define KZ_K_OP2 2	/* the byte after 0F */
+#define KZ_K_MODRM 3
+#define KZ_K_SIB 4
+#define KZ_NKINDS 5
+
+/**
+ * The kind of the KZ_S_OP byte after one of kind @k whose value is @b,
+ * by the opcode map @map. Both sides follow the stream with it, from
+ * KZ_K_OP at its start; it need not be exact, only the same on both.
+ */
+unsigned int kz_kind(const uint8_t *map, unsigned int k, unsigned int b);
+
 /** An instruction's fields, as kz_x86() reads them */
 struct kz_insn {
 	/** Leading bytes: prefixes, opcode, ModRM, SIB */
@@ -113,8 +133,8 @@ void kz_x86(const uint8_t *map, const uint8_t *p, struct kz_insn *f);
 #define KZ_LEN_SIZE 274
 
 /* Where each group of probabilities lies */
-#define KZ_IS_MATCH 0
-#define KZ_IS_REP (KZ_IS_MATCH + KZ_NSTATES)
+#define KZ_IS_MATCH 0	/* by kind (KZ_K_*) and state */
+#define KZ_IS_REP (KZ_IS_MATCH + KZ_NSTATES * KZ_NKINDS)
 #define KZ_IS_REP0 (KZ_IS_REP + KZ_NSTATES)
 #define KZ_IS_REP0_LONG (KZ_IS_REP0 + KZ_NSTATES)
 #define KZ_IS_REP1 (KZ_IS_REP0_LONG + KZ_NSTATES)
@@ -124,11 +144,11 @@ void kz_x86(const uint8_t *map, const uint8_t *p, struct kz_insn *f);
 #define KZ_SLOT (KZ_MATCH_LEN + KZ_LEN_SIZE)	/* 4 trees of 64 */
 #define KZ_SPEC (KZ_SLOT + 4 * 64)		/* 114, slots 4..13 */
 #define KZ_ALIGN (KZ_SPEC + 115)		/* 16 */
-#define KZ_LIT (KZ_ALIGN + 16)			/* 0x300 */
-#define KZ_NPROBS (KZ_LIT + 0x300)
+#define KZ_LIT (KZ_ALIGN + 16)			/* 0x300 per kind */
+#define KZ_NPROBS (KZ_LIT + 0x300 * KZ_NKINDS)
 
 /** Bytes of work space kz_decode() and kz_unpack() need */
-#define KZ_WORK_SIZE (32 + 2 * KZ_NPROBS)
+#define KZ_WORK_SIZE (64 + 2 * KZ_NPROBS)
 
 /*
  * A payload (util/mkbios.c) is its file image followed by a table of the
@@ -175,11 +195,14 @@ struct kz_header {
  *
  * @in, @in_len		the stream
  * @out, @out_len	where it goes, and its exact length
+ * @op_end		where the KZ_S_OP stream ends in the output (it
+ *			starts at KZ_MAP_SIZE, after the opcode map), or 0
+ *			if the output holds no split code
  * @work		KZ_WORK_SIZE bytes of scratch space
  * @ret rc		0, or -1 if the stream is damaged
  */
 int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
-	      uint32_t out_len, void *work);
+	      uint32_t out_len, uint32_t op_end, void *work);
 
 /**
  * Put split code back together.
