@@ -734,7 +734,6 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t op_end,
 		     size_t *out_len)
 {
 	struct kz_enc *e = calloc(1, sizeof(*e)), *snap = malloc(sizeof(*e));
-	uint8_t *buf = malloc(n + 1);
 	struct kz_node *opt = calloc(KZ_BLOCK + KZ_LOOK + KZ_MAX_LEN + 1,
 				     sizeof(*opt));
 	uint32_t *path = calloc(KZ_BLOCK + KZ_LOOK + 1, sizeof(*path));
@@ -743,7 +742,7 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t op_end,
 	size_t pos = 0;
 	uint8_t *out = NULL;
 
-	if (!e || !buf || !opt || !path)
+	if (!e || !opt || !path)
 		goto out;
 	e->head = malloc(sizeof(*e->head) << KZ_HASH_BITS);
 	e->chain = malloc(sizeof(*e->chain) * (n + 1));
@@ -753,8 +752,7 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t op_end,
 		goto out;
 	memset(e->head, 0xff, sizeof(*e->head) << KZ_HASH_BITS);
 	memset(e->head2, 0xff, sizeof(*e->head2) << 16);
-	memcpy(buf, in, n);
-	e->in = buf;
+	e->in = in;
 	/* The kinds, as the decoder follows them (kz_lz()) */
 	e->kind = calloc(1, n + 1);
 	if (!e->kind || (op_end && (op_end > n || n < KZ_MAP_SIZE)))
@@ -817,7 +815,6 @@ out:
 	}
 	free(e);
 	free(snap);
-	free(buf);
 	free(opt);
 	free(path);
 	return out;
