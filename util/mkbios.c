@@ -171,6 +171,24 @@ static size_t fix_encode(uint8_t *out, uint32_t delta)
 	return 5;
 }
 
+/** Read one delta of the table at *@p (fix_encode()'s format), and step
+ * past it */
+static uint32_t fix_decode(const uint8_t **p)
+{
+	const uint8_t *q = *p;
+
+	if (q[0] < 0x80) {
+		*p += 1;
+		return q[0];
+	}
+	if (q[0] < 0xc0) {
+		*p += 2;
+		return ((uint32_t)(q[0] & 0x3f) << 8) | q[1];
+	}
+	*p += 5;
+	return get32(q + 1);
+}
+
 static int cmd_payload(const char *in, const char *out)
 {
 	struct elf e;
@@ -308,7 +326,7 @@ static uint8_t *fix_exceptions(const uint8_t *img, uint32_t filesz,
 			       uint32_t fixlen, size_t *len, uint32_t *nex)
 {
 	uint32_t *offs = calloc(fixlen + 1, sizeof(*offs)), *fls, *mis;
-	uint32_t n = 0, off = 0, i, k = 0, nf = 0, nm = 0, v, step;
+	uint32_t n = 0, off = 0, i, k = 0, nf = 0, nm = 0, v;
 	const uint8_t *p = table, *end = table + fixlen;
 	uint8_t *ex = NULL;
 	size_t elen = 0;
@@ -318,16 +336,7 @@ static uint8_t *fix_exceptions(const uint8_t *img, uint32_t filesz,
 	if (!offs || !fls || !mis)
 		die("%s", strerror(errno));
 	while (p < end && *p) {
-		if (*p < 0x80) {
-			step = *p++;
-		} else if (*p < 0xc0) {
-			step = ((uint32_t)(p[0] & 0x3f) << 8) | p[1];
-			p += 2;
-		} else {
-			step = get32(p + 1);
-			p += 5;
-		}
-		off += step;
+		off += fix_decode(&p);
 		offs[n++] = off;
 	}
 	for (i = 0; i + 4 <= filesz;) {
@@ -371,15 +380,7 @@ static void relocate(uint8_t *img, const uint8_t *table, uint32_t fixlen,
 	uint32_t off = 0;
 
 	while (p < end && *p) {
-		if (*p < 0x80) {
-			off += *p++;
-		} else if (*p < 0xc0) {
-			off += ((uint32_t)(p[0] & 0x3f) << 8) | p[1];
-			p += 2;
-		} else {
-			off += get32(p + 1);
-			p += 5;
-		}
+		off += fix_decode(&p);
 		put32(img + off, get32(img + off) + delta);
 	}
 }
