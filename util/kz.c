@@ -1,4 +1,4 @@
-/* KZ compressor (host): x86 call filter, LZ77 with price-driven optimal parsing, range coder. */
+/* KZ compressor (host): x86 code split by field, LZ77 with price-driven optimal parsing, range coder with x86-aware contexts. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,14 +18,14 @@
  * block's end; only the steps that start inside the block are coded.
  */
 
-#define KZ_BLOCK 1024
+#define KZ_BLOCK 512
 #define KZ_HASH_BITS 16
 #define KZ_DEPTH 1024
 /* Farthest 2-byte match worth a look (a far one costs more than literals) */
-#define KZ_DIST2_MAX 256
+#define KZ_DIST2_MAX 1024
 /* Parses of each block: every one after the first is priced from the
  * model as the one before left it */
-#define KZ_PASSES 2
+#define KZ_PASSES 3
 /* Positions parsed past a block's end, so that its last steps are chosen
  * knowing what follows (the next block starts where they end) */
 #define KZ_LOOK KZ_MAX_LEN
@@ -41,10 +41,12 @@ struct kz_enc {
 	size_t out_len, out_cap;
 	/* Model: exactly as the decoder's */
 	uint16_t p[KZ_NPROBS];
-	/* Input, and the kind of each of its bytes (KZ_K_*) */
+	/* Input; for each of its bytes, the match kind it codes IS_MATCH
+	 * with, and the bases of its literal's trees: matched, and plain */
 	const uint8_t *in;
 	size_t n;
 	uint8_t *kind;
+	uint32_t *lit_base, *plain_base;
 	/* Match finder: chains of 3-byte hashes, and for every position
 	 * the one before with the same 2 bytes; positions below @inserted are
 	 * in them */
@@ -296,7 +298,7 @@ static void kz_lit_slots(const struct kz_enc *e, size_t pos,
 			 unsigned int state, uint32_t rep0,
 			 unsigned int slot[8])
 {
-	unsigned int base = KZ_LIT + 0x300 * e->kind[pos], sym = 1;
+	unsigned int base = e->lit_base[pos], sym = 1;
 	unsigned int b = e->in[pos];
 	unsigned int mb = 0, matched = state >= KZ_STATES_LIT, i, bit, mbit;
 
@@ -309,7 +311,7 @@ static void kz_lit_slots(const struct kz_enc *e, size_t pos,
 			slot[8 - i] = base + 0x100 + (mbit << 8) + sym;
 			matched = mbit == bit;
 		} else {
-			slot[8 - i] = base + sym;
+			slot[8 - i] = e->plain_base[pos] + sym;
 		}
 		sym = (sym << 1) | bit;
 	}
@@ -730,15 +732,67 @@ out:
 	return rc;
 }
 
-uint8_t *kz_compress(const uint8_t *in, size_t n, size_t op_end,
-		     size_t *out_len)
+/** Each byte's contexts, as the decoder follows them (kz_kind_at()) */
+static int kz_contexts(struct kz_enc *e, const uint8_t *in, size_t n,
+		       uint32_t code_len, const uint32_t *slen)
+{
+	uint32_t end[KZ_NSTREAMS + 1], at = KZ_MAP_SIZE, o;
+	unsigned int k, r, kind = KZ_K_OP, op = 0, b;
+	size_t pos;
+
+	e->kind = calloc(n + 1, 1);
+	e->lit_base = calloc(n + 1, sizeof(*e->lit_base));
+	e->plain_base = calloc(n + 1, sizeof(*e->plain_base));
+	if (!e->kind || !e->lit_base || !e->plain_base)
+		return -1;
+	for (pos = 0; pos < n; pos++)
+		e->lit_base[pos] = e->plain_base[pos] = KZ_LIT;
+	if (!code_len)
+		return 0;
+	if (n < KZ_MAP_SIZE || code_len > n - KZ_MAP_SIZE)
+		return -1;
+	/* end[k]: where stream k ends */
+	for (k = 0; k < KZ_NSTREAMS; k++) {
+		if (k < KZ_NSTREAMS - 1) {
+			if (slen[k] > KZ_MAP_SIZE + code_len - at)
+				return -1;
+			at += slen[k];
+		} else {
+			at = KZ_MAP_SIZE + code_len;
+		}
+		end[k] = at;
+	}
+	for (pos = KZ_MAP_SIZE, r = 0; pos < KZ_MAP_SIZE + code_len; pos++) {
+		while (pos >= end[r])
+			r++;
+		if (r != KZ_S_OP) {
+			o = (uint32_t)(pos - end[r - 1]);
+			e->kind[pos] = (uint8_t)kz_skind(r, o);
+			continue;
+		}
+		b = in[pos];
+		e->kind[pos] = (uint8_t)kind;
+		e->lit_base[pos] = e->plain_base[pos] = KZ_LIT + 0x300 * kind;
+		if (kind == KZ_K_MODRM)
+			e->plain_base[pos] = KZ_LIT_MODRM + 0x100 * op;
+		if (kind == KZ_K_OP)
+			op = b;
+		if (kind == KZ_K_OP2)
+			op = 256 | b;
+		kind = kz_kind(in, kind, b);
+	}
+	return 0;
+}
+
+uint8_t *kz_compress(const uint8_t *in, size_t n, uint32_t code_len,
+		     const uint32_t *slen, size_t *out_len)
 {
 	struct kz_enc *e = calloc(1, sizeof(*e)), *snap = malloc(sizeof(*e));
 	struct kz_node *opt = calloc(KZ_BLOCK + KZ_LOOK + KZ_MAX_LEN + 1,
 				     sizeof(*opt));
 	uint32_t *path = calloc(KZ_BLOCK + KZ_LOOK + 1, sizeof(*path));
 	uint32_t reps[4] = {1, 1, 1, 1};
-	unsigned int state = 0, i, pass, k;
+	unsigned int state = 0, i, pass;
 	size_t pos = 0;
 	uint8_t *out = NULL;
 
@@ -753,14 +807,8 @@ uint8_t *kz_compress(const uint8_t *in, size_t n, size_t op_end,
 	memset(e->head, 0xff, sizeof(*e->head) << KZ_HASH_BITS);
 	memset(e->head2, 0xff, sizeof(*e->head2) << 16);
 	e->in = in;
-	/* The kinds, as the decoder follows them (kz_lz()) */
-	e->kind = calloc(1, n + 1);
-	if (!e->kind || (op_end && (op_end > n || n < KZ_MAP_SIZE)))
+	if (kz_contexts(e, in, n, code_len, slen) != 0)
 		goto out;
-	for (pos = KZ_MAP_SIZE, k = KZ_K_OP; pos < op_end; pos++) {
-		e->kind[pos] = (uint8_t)k;
-		k = kz_kind(in, k, in[pos]);
-	}
 	pos = 0;
 	e->n = n;
 	for (i = 0; i < KZ_NPROBS; i++)
@@ -812,6 +860,8 @@ out:
 		free(e->head2);
 		free(e->chain2);
 		free(e->kind);
+		free(e->lit_base);
+		free(e->plain_base);
 	}
 	free(e);
 	free(snap);

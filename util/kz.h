@@ -8,12 +8,12 @@
 /**
  * Compress @n bytes at @in into a KZ stream.
  *
- * @op_end	where the split code's KZ_S_OP stream ends in @in (after the
- *		opcode map), or 0 if @in holds no split code (kz_decode())
+ * @code_len	bytes of split code in @in after the opcode map, or 0 if it
+ *		holds none; @slen, its streams' lengths (kz_decode())
  * @ret out	the stream (malloc'd; its length in *@out_len), or NULL
  */
-uint8_t *kz_compress(const uint8_t *in, size_t n, size_t op_end,
-		     size_t *out_len);
+uint8_t *kz_compress(const uint8_t *in, size_t n, uint32_t code_len,
+		     const uint32_t *slen, size_t *out_len);
 
 /** Write the opcode map (KZ_MAP_SIZE bytes) that kz_split() uses */
 void kz_x86_map(uint8_t *map);

@@ -417,7 +417,7 @@ static int cmd_kz(const char *in, const char *out)
 	memcpy(plain + KZ_MAP_SIZE + code_len, data + code_len,
 	       filesz - code_len);
 	memcpy(plain + KZ_MAP_SIZE + filesz, ex, elen);
-	z = kz_compress(plain, plen, KZ_MAP_SIZE + h.split_len[KZ_S_OP], &zlen);
+	z = kz_compress(plain, plen, code_len, h.split_len, &zlen);
 	if (!z)
 		die("%s", "out of memory");
 	h.magic = KZ_MAGIC;

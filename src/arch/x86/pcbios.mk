@@ -57,13 +57,22 @@ $(MKBIOS): util/mkbios.c $(KZ_SRCS) $(KZ_HDRS)
 		$(KZ_SRCS) -lm
 
 # The compressor against the decoder, on the host (run by make check)
-bin/kz_test: tests/kz/kz_test.c $(KZ_SRCS) $(KZ_HDRS)
+bin/kz_test: tests/kz/kz_test.c tests/kz/kz_vectors.h $(KZ_SRCS) $(KZ_HDRS)
 	$(call say,HOSTCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		-fsanitize=address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/kz/kz_test.c $(KZ_SRCS) -lm
-check: bin/kz_test
+check: bin/kz_test bin/kz_run32
+
+# The prefixes' i386 decoder (unkz32.S) run on the host as a 32-bit program
+# with no C library, against the vectors bin/kz_test --vectors writes
+bin/kz_run32: tests/kz/kz_run32.c tests/kz/kz_vectors.h bin/unkz32.o
+	$(call say,CC,$@)
+	$(Q)$(CC) -m32 -std=gnu11 -O1 -Wall -Wextra -Werror -ffreestanding \
+		-fno-pic -fno-pie -no-pie -fno-stack-protector -nostdlib -static \
+		-Wl,--build-id=none -Wl,-z,noexecstack -o $@ tests/kz/kz_run32.c \
+		bin/unkz32.o
 
 # Payloads: what each image links beyond src/config
 # Native NIC drivers: PCI (mechanism 1), e1000, virtio-net, rtl8139; undionly has
@@ -102,17 +111,14 @@ bin/%.kz: bin/%.pay $(MKBIOS)
 	$(call say,KZ,$@)
 	$(Q)$(MKBIOS) kz $< $@
 
-# The decoder every prefix carries: flat 32-bit code that must need no
-# relocation (no global data, no tables), called with the stack convention
-PCBIOS_UNKZ_CFLAGS := -m32 -march=i386 -Oz -std=gnu11 -ffreestanding \
-	-nostdinc -isystem $(shell $(CC) -print-file-name=include) -fno-pic \
-	-fno-pie -fno-jump-tables -fno-stack-protector -fomit-frame-pointer \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-mpreferred-stack-boundary=2 $(GCC_ONLY_CFLAGS) -Wall -Wextra -Werror
-bin/unkz.o: src/arch/x86/prefix/unkz.c src/arch/x86/prefix/unkz.h
-	$(call say,CC,$@)
+# The decoder every prefix carries: unkz32.S, written by hand for size (its
+# C twin, unkz.c, which the host tools use, compiles to half as much again
+# at -Oz). Flat 32-bit code that must need no relocation, called with the
+# stack convention.
+bin/unkz32.o: src/arch/x86/prefix/unkz32.S src/arch/x86/prefix/unkz.h
+	$(call say,AS,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(PCBIOS_UNKZ_CFLAGS) -c $< -o $@
+	$(Q)$(CC) -m32 -DASSEMBLY -Isrc/arch/x86/prefix -c $< -o $@
 	$(Q)if readelf -r $@ | grep -q 'R_386_32 '; then \
 		echo "$@: the prefix decoder must not need relocation"; \
 		rm -f $@; exit 1; fi
@@ -128,9 +134,9 @@ bin/%prefix.o: src/arch/x86/prefix/%prefix.S $(wildcard src/arch/x86/prefix/*.h)
 bin/kpxeprefix.o: src/arch/x86/prefix/pxeprefix.S $(wildcard src/arch/x86/prefix/*.h)
 	$(call say,AS,$@)
 	$(Q)$(CC) $(PCBIOS_PREFIX_CFLAGS) -DKEEP_UNDI -c $< -o $@
-bin/%prefix.bin: bin/%prefix.o bin/unkz.o $(PCBIOS_PREFIX_LDS)
+bin/%prefix.bin: bin/%prefix.o bin/unkz32.o $(PCBIOS_PREFIX_LDS)
 	$(call say,LD,$@)
-	$(Q)$(LD) -m elf_i386 -N -T $(PCBIOS_PREFIX_LDS) -o $@ $< bin/unkz.o
+	$(Q)$(LD) -m elf_i386 -N -T $(PCBIOS_PREFIX_LDS) -o $@ $< bin/unkz32.o
 
 # keel.lkrn: the real-mode setup sectors need no decoder; the protected-mode
 # part (the 32-bit boot protocol's entry) carries it for both entries

@@ -1,27 +1,34 @@
-/* The prefixes' decompressor: KZ (LZ77 + adaptive binary range coder), split x86 code, fixups. */
+/* KZ's decoder in C: the format's reference, for the host tools (every BIOS prefix runs unkz32.S, its i386 twin). */
 #include "unkz.h"
 
 /*
- * Built twice: into every real-mode prefix (i386, flat 32-bit mode, called
- * from assembly with the plain stack convention) and into the host test
- * with util/kz.c, the compressor. It uses no global data and no constant
- * tables, so that its i386 code needs no relocation wherever the prefix is.
+ * The format is described in unkz.h. util/kz.c (the compressor) follows
+ * the same contexts through kz_kind() and kz_skind(), and splits code by
+ * kz_x86(); mkbios checks every image it compresses with kz_unpack()
+ * below, and bin/kz_test checks that unkz32.S, the prefixes' decoder,
+ * does what these functions do, byte for byte and failure for failure
+ * (tests/kz/kz_run32.c).
  *
- * The format is described in unkz.h. Every read is bounded by the input's
- * length and every write by the output's; a stream that does not decode to
- * exactly the promised length is rejected.
+ * Every read is bounded by the input's length and every write by the
+ * output's; a stream that does not decode to exactly the promised length
+ * is rejected.
  */
-
 struct kz_dec {
 	const uint8_t *in, *in_end;
 	uint32_t range, code;
 	/* Bytes read past the end (counted, not read) */
 	uint32_t overrun;
-	/* The opcode stream's end; how far it has been followed, and the
-	 * kind of the byte there */
-	uint32_t op_end, seen, kind;
+	/* Where each region of the output ends: the opcode map, the split
+	 * code's streams (KZ_S_OP first), then the rest; the region of the
+	 * byte being decoded */
+	uint32_t end[KZ_NSTREAMS + 2], r;
+	/* How far the opcode stream has been followed, the kind of the byte
+	 * there, and the last opcode before it (256 added after 0F) */
+	uint32_t seen, kind, op;
 	uint16_t p[KZ_NPROBS];
 };
+
+_Static_assert(sizeof(struct kz_dec) <= KZ_WORK_SIZE, "KZ_WORK_SIZE");
 
 static void kz_norm(struct kz_dec *d)
 {
@@ -130,15 +137,37 @@ unsigned int kz_kind(const uint8_t *map, unsigned int k, unsigned int b)
 	return (e & KZ_X_MODRM) ? KZ_K_MODRM : KZ_K_OP;
 }
 
-/** The kind of the byte at @pos (the opcode stream is followed up to it) */
+unsigned int kz_skind(unsigned int k, uint32_t o)
+{
+	return 4 + 4 * (k == KZ_S_JMP ? KZ_S_CALL : k) +
+	       (((0x74 >> k) & 1) ? (o & 3) : 0);
+}
+
+/**
+ * The match kind of the byte at @pos (the opcode stream is followed up to
+ * it); d->kind and d->op are then its kind and opcode if it is in KZ_S_OP
+ */
 static unsigned int kz_kind_at(struct kz_dec *d, const uint8_t *out,
 			       uint32_t pos)
 {
-	for (; d->seen < pos && d->seen < d->op_end; d->seen++)
-		d->kind = kz_kind(out, d->kind, out[d->seen]);
-	if (pos < KZ_MAP_SIZE || pos >= d->op_end)
+	unsigned int b;
+
+	while (d->r <= KZ_NSTREAMS && pos >= d->end[d->r])
+		d->r++;
+	if (d->r == 1 + KZ_S_OP) {
+		for (; d->seen < pos; d->seen++) {
+			b = out[d->seen];
+			if (d->kind == KZ_K_OP)
+				d->op = b;
+			if (d->kind == KZ_K_OP2)
+				d->op = 256 | b;
+			d->kind = kz_kind(out, d->kind, b);
+		}
+		return d->kind;
+	}
+	if (d->r == 0 || d->r > KZ_NSTREAMS)
 		return KZ_K_OTHER;
-	return d->kind;
+	return kz_skind(d->r - 1, pos - d->end[d->r - 1]);
 }
 
 /** The LZ stream into @out, exactly @out_len bytes */
@@ -150,6 +179,7 @@ static int kz_lz(struct kz_dec *d, uint8_t *out, uint32_t out_len)
 	while (pos < out_len) {
 		kind = kz_kind_at(d, out, pos);
 		if (!kz_bit(d, KZ_IS_MATCH + KZ_NSTATES * kind + state)) {
+			kind = d->r == 1 + KZ_S_OP ? d->kind : KZ_K_OTHER;
 			base = KZ_LIT + 0x300 * kind;
 			sym = 1;
 			if (state >= KZ_STATES_LIT) {
@@ -161,6 +191,8 @@ static int kz_lz(struct kz_dec *d, uint8_t *out, uint32_t out_len)
 					sym = (sym << 1) | bit;
 				} while (sym < 0x100 && mbit == bit);
 			}
+			if (kind == KZ_K_MODRM)
+				base = KZ_LIT_MODRM + 0x100 * d->op;
 			while (sym < 0x100)
 				sym = (sym << 1) | kz_bit(d, base + sym);
 			out[pos++] = (uint8_t)sym;
@@ -207,16 +239,56 @@ static int kz_lz(struct kz_dec *d, uint8_t *out, uint32_t out_len)
 	return 0;
 }
 
+int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
+	      uint32_t out_len, uint32_t code_len, const uint32_t *slen,
+	      void *work)
+{
+	struct kz_dec *d = work;
+	uint32_t at = 0;
+	unsigned int i;
+
+	if (in_len < 5 || in[0] != 0)
+		return -1;
+	d->in = in + 5;
+	d->in_end = in + in_len;
+	d->range = 0xffffffff;
+	d->code = ((uint32_t)in[1] << 24) | ((uint32_t)in[2] << 16) |
+		  ((uint32_t)in[3] << 8) | in[4];
+	d->overrun = 0;
+	d->r = 0;
+	d->seen = KZ_MAP_SIZE;
+	d->kind = KZ_K_OP;
+	d->op = 0;
+	for (i = 0; i < KZ_NPROBS; i++)
+		d->p[i] = 1u << (KZ_PBITS - 1);
+	/* The regions' ends (all 0 with no split code: the rest is all) */
+	if (code_len) {
+		if (out_len < KZ_MAP_SIZE || code_len > out_len - KZ_MAP_SIZE)
+			return -1;
+		at = KZ_MAP_SIZE;
+	}
+	for (i = 0; i <= KZ_NSTREAMS; i++) {
+		d->end[i] = at;
+		if (!code_len)
+			continue;
+		if (i == KZ_NSTREAMS - 1) {
+			at = KZ_MAP_SIZE + code_len;
+		} else if (i < KZ_NSTREAMS) {
+			if (slen[i] > KZ_MAP_SIZE + code_len - at)
+				return -1;
+			at += slen[i];
+		}
+	}
+	d->end[KZ_NSTREAMS + 1] = ~0u;
+	if (kz_lz(d, out, out_len) != 0 || d->overrun > 4)
+		return -1;
+	return 0;
+}
+
 static uint32_t kz_get32(const uint8_t *p)
 {
 	return p[0] | (p[1] << 8) | ((uint32_t)p[2] << 16) |
 	       ((uint32_t)p[3] << 24);
-}
-
-static uint32_t kz_get32be(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | (p[2] << 8) |
-	       p[3];
 }
 
 static void kz_put32(uint8_t *p, uint32_t v)
@@ -225,6 +297,12 @@ static void kz_put32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 8);
 	p[2] = (uint8_t)(v >> 16);
 	p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t kz_get32be(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | (p[2] << 8) |
+	       p[3];
 }
 
 void kz_x86(const uint8_t *map, const uint8_t *p, struct kz_insn *f)
@@ -340,31 +418,6 @@ int kz_unsplit(uint8_t *out, uint32_t len, const uint8_t *s,
 		}
 	}
 	return kz_done(sp, se);
-}
-
-int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
-	      uint32_t out_len, uint32_t op_end, void *work)
-{
-	struct kz_dec *d = work;
-	unsigned int i;
-
-	if (in_len < 5 || in[0] != 0)
-		return -1;
-	d->in = in + 5;
-	d->in_end = in + in_len;
-	d->range = 0xffffffff;
-	d->code = ((uint32_t)in[1] << 24) | ((uint32_t)in[2] << 16) |
-		  ((uint32_t)in[3] << 8) | in[4];
-	d->overrun = 0;
-	d->op_end = op_end;
-	d->seen = KZ_MAP_SIZE;
-	d->kind = KZ_K_OP;
-	for (i = 0; i < KZ_NPROBS; i++)
-		d->p[i] = 1u << (KZ_PBITS - 1);
-	if ((op_end && (op_end > out_len || out_len < KZ_MAP_SIZE)) ||
-	    kz_lz(d, out, out_len) != 0 || d->overrun > 4)
-		return -1;
-	return 0;
 }
 
 /** Append one delta to a fixup table in the payload's format */
@@ -490,7 +543,7 @@ int kz_unpack(const struct kz_header *h, uint32_t avail, uint8_t *dst,
 		return -1;
 	s = dst + mem;
 	if (kz_decode((const uint8_t *)(h + 1), h->in_len, s, h->out_len,
-		      KZ_MAP_SIZE + h->split_len[KZ_S_OP], s + out) != 0 ||
+		      h->code_len, h->split_len, s + out) != 0 ||
 	    kz_unsplit(dst, h->code_len, s, h->split_len) != 0)
 		return -1;
 	/* The rest of the file, after the map and the code */

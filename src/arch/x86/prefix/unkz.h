@@ -1,7 +1,9 @@
 /* KZ, the BIOS images' compression format: shared by util/kz.c and the prefixes' decoder. */
 #ifndef UNKZ_H
 #define UNKZ_H
+#ifndef ASSEMBLY
 #include <stdint.h>
+#endif
 
 /*
  * A KZ stream is an LZ77 parse coded bit by bit with an adaptive binary
@@ -12,11 +14,17 @@
  * Each step begins at a byte whose kind (KZ_K_*) the decoder knows: in
  * the split code's KZ_S_OP stream, whether it begins an instruction,
  * follows 0F, is a ModRM or a SIB byte, as kz_kind() follows them through
- * the bytes before it; elsewhere one kind for all.
+ * the bytes before it; in the code's other streams, which stream and, in
+ * those of 4-byte fields, the offset in it modulo 4 (kz_skind()); elsewhere
+ * one kind for all.
  *
- *   IS_MATCH[kind][state] 0 -> a literal: 8 bits through the kind's tree;
- *	right after a match the bits are coded against the byte at
- *	distance rep0 until the first difference.
+ *   IS_MATCH[kind][state] 0 -> a literal: 8 bits through a tree: a ModRM
+ *	byte's by the instruction's opcode (the last KZ_K_OP or KZ_K_OP2
+ *	byte before it, 256 added after 0F), any other KZ_S_OP byte's by
+ *	its kind, every other byte's through one tree. Right after a match
+ *	the bits are coded against the byte at distance rep0 until the first
+ *	difference, through trees of their own (KZ_LIT's last 0x200 of the
+ *	byte's KZ_K_* kind, KZ_K_OTHER outside KZ_S_OP).
  *   IS_MATCH 1, IS_REP[state] 1 -> a repeat of one of the last four
  *	distances rep0..rep3: IS_REP0 0 then IS_REP0_LONG 0 is one byte at
  *	rep0, IS_REP0_LONG 1 a match at rep0; IS_REP0 1, then IS_REP1 0 is
@@ -86,6 +94,17 @@
 #define KZ_K_SIB 4
 #define KZ_NKINDS 5
 
+/* Match kinds after KZ_NKINDS: of the code's streams 1 to 7 (kz_skind) */
+#define KZ_NMKINDS (4 + 4 * KZ_S_REL8 + 1)
+
+#ifndef ASSEMBLY
+/**
+ * The kind that a byte at offset @o of split-code stream @k (KZ_S_D8 to
+ * KZ_S_REL8) codes IS_MATCH with: its stream's (CALL and JMP share one),
+ * and in the streams of 4-byte fields its offset modulo 4 too.
+ */
+unsigned int kz_skind(unsigned int k, uint32_t o);
+
 /**
  * The kind of the KZ_S_OP byte after one of kind @k whose value is @b,
  * by the opcode map @map. Both sides follow the stream with it, from
@@ -109,6 +128,7 @@ struct kz_insn {
  * other, and at most 18.
  */
 void kz_x86(const uint8_t *map, const uint8_t *p, struct kz_insn *f);
+#endif
 
 #define KZ_PBITS 12
 #define KZ_MOVE 5
@@ -133,23 +153,25 @@ void kz_x86(const uint8_t *map, const uint8_t *p, struct kz_insn *f);
 #define KZ_LEN_SIZE 274
 
 /* Where each group of probabilities lies */
-#define KZ_IS_MATCH 0	/* by kind (KZ_K_*) and state */
-#define KZ_IS_REP (KZ_IS_MATCH + KZ_NSTATES * KZ_NKINDS)
+#define KZ_IS_REP 0	/* (first: unkz32.S reaches them in a byte) */
 #define KZ_IS_REP0 (KZ_IS_REP + KZ_NSTATES)
 #define KZ_IS_REP0_LONG (KZ_IS_REP0 + KZ_NSTATES)
 #define KZ_IS_REP1 (KZ_IS_REP0_LONG + KZ_NSTATES)
 #define KZ_IS_REP2 (KZ_IS_REP1 + KZ_NSTATES)
-#define KZ_REP_LEN (KZ_IS_REP2 + KZ_NSTATES)
+#define KZ_IS_MATCH (KZ_IS_REP2 + KZ_NSTATES) /* by match kind and state */
+#define KZ_REP_LEN (KZ_IS_MATCH + KZ_NSTATES * KZ_NMKINDS)
 #define KZ_MATCH_LEN (KZ_REP_LEN + KZ_LEN_SIZE)
 #define KZ_SLOT (KZ_MATCH_LEN + KZ_LEN_SIZE)	/* 4 trees of 64 */
 #define KZ_SPEC (KZ_SLOT + 4 * 64)		/* 114, slots 4..13 */
 #define KZ_ALIGN (KZ_SPEC + 115)		/* 16 */
 #define KZ_LIT (KZ_ALIGN + 16)			/* 0x300 per kind */
-#define KZ_NPROBS (KZ_LIT + 0x300 * KZ_NKINDS)
+#define KZ_LIT_MODRM (KZ_LIT + 0x300 * KZ_NKINDS) /* 0x100 per opcode */
+#define KZ_NPROBS (KZ_LIT_MODRM + 0x100 * 512)
 
 /** Bytes of work space kz_decode() and kz_unpack() need */
-#define KZ_WORK_SIZE (64 + 2 * KZ_NPROBS)
+#define KZ_WORK_SIZE (128 + 2 * KZ_NPROBS)
 
+#ifndef ASSEMBLY
 /*
  * A payload (util/mkbios.c) is its file image followed by a table of the
  * offsets of its 32-bit absolute addresses. The table is not compressed as
@@ -188,21 +210,21 @@ struct kz_header {
 	uint32_t split_len[KZ_NSTREAMS - 1];
 };
 
-#define KZ_MAGIC 0x325a4b4b /* "KKZ2" */
 
 /**
  * Decompress a KZ stream.
  *
  * @in, @in_len		the stream
  * @out, @out_len	where it goes, and its exact length
- * @op_end		where the KZ_S_OP stream ends in the output (it
- *			starts at KZ_MAP_SIZE, after the opcode map), or 0
- *			if the output holds no split code
+ * @code_len		bytes of split code in the output (after the opcode
+ *			map, at KZ_MAP_SIZE), or 0 if it holds none
+ * @slen		the lengths of its streams but the last one's
  * @work		KZ_WORK_SIZE bytes of scratch space
  * @ret rc		0, or -1 if the stream is damaged
  */
 int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
-	      uint32_t out_len, uint32_t op_end, void *work);
+	      uint32_t out_len, uint32_t code_len, const uint32_t *slen,
+	      void *work);
 
 /**
  * Put split code back together.
@@ -232,9 +254,14 @@ int kz_fixups(uint8_t *img, uint32_t filesz, uint32_t mem_len,
 	      const uint8_t *ex, uint32_t elen, uint32_t link_base,
 	      uint32_t delta);
 
+#endif
+
 /** Stack the prefix keeps above the work space */
 #define KZ_STACK_SIZE 4096
+/** The first word of a struct kz_header */
+#define KZ_MAGIC 0x335a4b4b /* "KKZ3" */
 
+#ifndef ASSEMBLY
 /**
  * Decompress a payload to @dst, rebuild its fixup table after its file
  * image, and apply the fixups for running there. The stream is decoded
@@ -250,5 +277,7 @@ int kz_fixups(uint8_t *img, uint32_t filesz, uint32_t mem_len,
  */
 int kz_unpack(const struct kz_header *h, uint32_t avail, uint8_t *dst,
 	      uint32_t link_base);
+
+#endif /* ASSEMBLY */
 
 #endif
