@@ -419,28 +419,17 @@ kz_decode:
 	popal
 	ret
 
-/* %ecx bits, least significant first, through the tree at %edx, into %ecx */
+/* %ecx bits (1 or more), least significant first, through the tree at
+ * %edx, into %ecx: the same steps as .Ltree, the bits then reversed */
 .Lrtree:
 	pushal
-	movl %edx, %ebx
-	movl %ecx, %esi
+	call .Ltree
+	movl PUSHAL_ECX(%esp), %ebx
 	xorl %edi, %edi
-	xorl %ecx, %ecx
-	incl %ecx
-1:	testl %esi, %esi
-	jz 2f
-	leal (%ebx,%ecx), %edx
-	call .Lbit
-	rcrl $1, %edi
-	movl %edi, %edx
-	shll $1, %edx
-	adcl %ecx, %ecx
-	decl %esi
-	jmp 1b
-2:	movl PUSHAL_ECX(%esp), %ecx
-	negl %ecx
-	addl $32, %ecx
-	shrl %cl, %edi
+1:	shrl $1, %ecx
+	rcll $1, %edi
+	decl %ebx
+	jnz 1b
 	movl %edi, PUSHAL_ECX(%esp)
 	popal
 	ret
