@@ -60,6 +60,14 @@ int isxdigit(int c)
 	return ctype_is(c, C_XDIGIT);
 }
 
+/** Value of a hexadecimal digit of either case, or -1 (not in ISO C) */
+int xdigit_value(int c)
+{
+	if (!isxdigit(c))
+		return -1;
+	return isdigit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
 /** Letter */
 int isalpha(int c)
 {

@@ -1,4 +1,5 @@
 /* The ipv6 setting type (RFC 4291 text in, RFC 5952 text out): in the full feature set only. */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +30,7 @@ static int scan_ipv6_group(const char **p, uint16_t *groups, unsigned int *n)
 		*p = end;
 		return 0;
 	}
-	for (digits = 0; (d = setting_hex_digit((unsigned char)**p)) >= 0; digits++)
+	for (digits = 0; (d = xdigit_value((unsigned char)**p)) >= 0; digits++)
 		value = (value << 4) | (unsigned int)d, (*p)++;
 	if (!digits || digits > 4 || *n >= 8)
 		return -EINVAL;

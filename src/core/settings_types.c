@@ -32,25 +32,14 @@ int setting_raw_out(const void *value, size_t value_len, void *raw, size_t len)
 	return (int)value_len;
 }
 
-/** Value of a hex digit, or -1 */
-int setting_hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /** Value of two hex digits at @p, or -1 */
 static int hex_pair(const char *p)
 {
-	int hi = setting_hex_digit((unsigned char)p[0]), lo;
+	int hi = xdigit_value((unsigned char)p[0]), lo;
 
 	if (hi < 0)
 		return -1;
-	lo = setting_hex_digit((unsigned char)p[1]);
+	lo = xdigit_value((unsigned char)p[1]);
 	return (lo < 0) ? -1 : ((hi << 4) | lo);
 }
 
@@ -81,7 +70,7 @@ static int scan_integer(const char *text, unsigned long long *magnitude,
 		base = 16;
 		p += 2;
 	}
-	if (setting_hex_digit((unsigned char)*p) < 0 || (base == 10 && !isdigit(*p)))
+	if (xdigit_value((unsigned char)*p) < 0 || (base == 10 && !isdigit(*p)))
 		goto err;
 	*magnitude = strtoull(p, &end, base);
 	if (*end)
@@ -598,7 +587,7 @@ static int scan_hex_field(const char **p, unsigned int max,
 	unsigned int digits = 0;
 	int d;
 
-	for (*value = 0; (d = setting_hex_digit((unsigned char)**p)) >= 0; (*p)++) {
+	for (*value = 0; (d = xdigit_value((unsigned char)**p)) >= 0; (*p)++) {
 		*value = (*value << 4) | (unsigned int)d;
 		if (++digits > 4 || *value > max)
 			return -EINVAL;

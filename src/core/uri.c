@@ -63,21 +63,13 @@ size_t uri_encode(enum uri_field field, const char *raw, char *buf, size_t len)
 	return strout_end(&out);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
 /** The byte an escape at @p stands for, or -1 (not an escape, or %00) */
 static int uri_escape_value(const char *p)
 {
 	int hi, lo;
 
-	if (p[0] != '%' || (hi = hex_digit(p[1])) < 0 ||
-	    (lo = hex_digit(p[2])) < 0)
+	if (p[0] != '%' || (hi = xdigit_value((unsigned char)p[1])) < 0 ||
+	    (lo = xdigit_value((unsigned char)p[2])) < 0)
 		return -1;
 	return (hi || lo) ? (hi << 4) | lo : -1;
 }

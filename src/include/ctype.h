@@ -15,5 +15,7 @@ int ispunct(int c);
 int iscntrl(int c);
 int toupper(int c);
 int tolower(int c);
+/* Not in ISO C: a hexadecimal digit's value, or -1 */
+int xdigit_value(int c);
 
 #endif

@@ -107,6 +107,19 @@ static int expect_tolower(int c)
 	return expect_upper(c) ? c + 0x20 : c;
 }
 
+/** Expected xdigit_value() result */
+static int expect_xdigit_value(int c)
+{
+	const char *d = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		if (c == d[i] || (i >= 10 && c == d[i] - 0x20))
+			return i;
+	}
+	return -1;
+}
+
 static void ctype_test_exec(void)
 {
 	const struct ctype_expect *e;
@@ -123,6 +136,7 @@ static void ctype_test_exec(void)
 		}
 		ok(toupper(c) == expect_toupper(c));
 		ok(tolower(c) == expect_tolower(c));
+		ok(xdigit_value(c) == expect_xdigit_value(c));
 	}
 
 	/* The expectation table itself: 95 printable, 33 control characters */

@@ -105,8 +105,6 @@ extern const struct setting_type setting_type_uint32;
 /** Copy a parsed value into @raw (at most @len bytes); returns @value_len */
 int setting_raw_out(const void *value, size_t value_len, void *raw,
 		    size_t len);
-/** Value of a hex digit, or -1 */
-int setting_hex_digit(int c);
 /** Parse exactly a dotted quad from @text up to @end: 0, or -EINVAL */
 int setting_scan_ipv4(const char *text, const char *end, uint8_t addr[4]);
 
