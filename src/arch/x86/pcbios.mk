@@ -112,8 +112,8 @@ bin/%.kz: bin/%.pay $(MKBIOS)
 	$(Q)$(MKBIOS) kz $< $@
 
 # The decoder every prefix carries: unkz32.S, written by hand for size (its
-# C twin, unkz.c, which the host tools use, compiles to half as much again
-# at -Oz). Flat 32-bit code that must need no relocation, called with the
+# C twin, unkz.c, which the host tools use, compiles to about 40% more at
+# -Oz). Flat 32-bit code that must need no relocation, called with the
 # stack convention.
 bin/unkz32.o: src/arch/x86/prefix/unkz32.S src/arch/x86/prefix/unkz.h
 	$(call say,AS,$@)

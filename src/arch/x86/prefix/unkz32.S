@@ -7,7 +7,7 @@
  * tools use: bin/kz_test and bin/kz_run32 check that both give the same
  * result and the same bytes on every case, damaged ones too. It is written
  * by hand because it is the one part of every BIOS image that cannot be
- * compressed; the C compiles to more than a third more.
+ * compressed; the C compiles to about 40% more (3.3 KB for 2.3 KB).
  *
  * int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
  *		 uint32_t out_len, uint32_t code_len, const uint32_t *slen,
