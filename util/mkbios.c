@@ -631,6 +631,12 @@ static int cmd_rom(const char *prefix_path, const char *pay_path,
 	out[pnp + PNP_CHECKSUM] = (uint8_t)-sum;
 	rom_checksum(out, padded);
 	write_file(out_path, out, padded);
+	/* (how close it is to 64 KiB: README.md, tests/kz/sizes.sh) */
+	printf("  %s: %zu bytes with its checksum byte, in %zu blocks; "
+	       "%zu bytes %s 64 KiB\n",
+	       out_path, len + 1, padded / 512,
+	       len + 1 <= 65536 ? 65536 - (len + 1) : len + 1 - 65536,
+	       len + 1 <= 65536 ? "under" : "over");
 	return 0;
 }
 
