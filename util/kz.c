@@ -736,7 +736,7 @@ out:
 static int kz_contexts(struct kz_enc *e, const uint8_t *in, size_t n,
 		       uint32_t code_len, const uint32_t *slen)
 {
-	uint32_t end[KZ_NSTREAMS + 1], at = KZ_MAP_SIZE, o;
+	uint32_t end[KZ_NSTREAMS], o;
 	unsigned int k, r, kind = KZ_K_OP, op = 0, b;
 	size_t pos;
 
@@ -749,19 +749,12 @@ static int kz_contexts(struct kz_enc *e, const uint8_t *in, size_t n,
 		e->lit_base[pos] = e->plain_base[pos] = KZ_LIT;
 	if (!code_len)
 		return 0;
-	if (n < KZ_MAP_SIZE || code_len > n - KZ_MAP_SIZE)
+	if (n < KZ_MAP_SIZE || code_len > n - KZ_MAP_SIZE ||
+	    kz_stream_ends(code_len, slen, end) != 0)
 		return -1;
-	/* end[k]: where stream k ends */
-	for (k = 0; k < KZ_NSTREAMS; k++) {
-		if (k < KZ_NSTREAMS - 1) {
-			if (slen[k] > KZ_MAP_SIZE + code_len - at)
-				return -1;
-			at += slen[k];
-		} else {
-			at = KZ_MAP_SIZE + code_len;
-		}
-		end[k] = at;
-	}
+	/* end[k]: where stream k ends in @in */
+	for (k = 0; k < KZ_NSTREAMS; k++)
+		end[k] += KZ_MAP_SIZE;
 	for (pos = KZ_MAP_SIZE, r = 0; pos < KZ_MAP_SIZE + code_len; pos++) {
 		while (pos >= end[r])
 			r++;

@@ -123,6 +123,21 @@ static uint32_t kz_dist(struct kz_dec *d, unsigned int len)
 	return dist + kz_rtree(d, KZ_ALIGN, KZ_ALIGN_BITS);
 }
 
+int kz_stream_ends(uint32_t code_len, const uint32_t *slen, uint32_t *end)
+{
+	uint32_t at = 0;
+	unsigned int k;
+
+	for (k = 0; k < KZ_NSTREAMS - 1; k++) {
+		if (slen[k] > code_len - at)
+			return -1;
+		at += slen[k];
+		end[k] = at;
+	}
+	end[KZ_NSTREAMS - 1] = code_len;
+	return 0;
+}
+
 unsigned int kz_kind(const uint8_t *map, unsigned int k, unsigned int b)
 {
 	unsigned int e;
@@ -244,7 +259,7 @@ int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
 	      void *work)
 {
 	struct kz_dec *d = work;
-	uint32_t at = 0;
+	uint32_t ends[KZ_NSTREAMS];
 	unsigned int i;
 
 	if (in_len < 5 || in[0] != 0)
@@ -261,23 +276,17 @@ int kz_decode(const uint8_t *in, uint32_t in_len, uint8_t *out,
 	d->op = 0;
 	for (i = 0; i < KZ_NPROBS; i++)
 		d->p[i] = 1u << (KZ_PBITS - 1);
-	/* The regions' ends (all 0 with no split code: the rest is all) */
+	/* The regions' ends: the map's, the streams' (all 0 with no split
+	 * code: the rest is all) */
+	for (i = 0; i <= KZ_NSTREAMS; i++)
+		d->end[i] = 0;
 	if (code_len) {
-		if (out_len < KZ_MAP_SIZE || code_len > out_len - KZ_MAP_SIZE)
+		if (out_len < KZ_MAP_SIZE || code_len > out_len - KZ_MAP_SIZE ||
+		    kz_stream_ends(code_len, slen, ends) != 0)
 			return -1;
-		at = KZ_MAP_SIZE;
-	}
-	for (i = 0; i <= KZ_NSTREAMS; i++) {
-		d->end[i] = at;
-		if (!code_len)
-			continue;
-		if (i == KZ_NSTREAMS - 1) {
-			at = KZ_MAP_SIZE + code_len;
-		} else if (i < KZ_NSTREAMS) {
-			if (slen[i] > KZ_MAP_SIZE + code_len - at)
-				return -1;
-			at += slen[i];
-		}
+		d->end[0] = KZ_MAP_SIZE;
+		for (i = 0; i < KZ_NSTREAMS; i++)
+			d->end[1 + i] = KZ_MAP_SIZE + ends[i];
 	}
 	d->end[KZ_NSTREAMS + 1] = ~0u;
 	if (kz_lz(d, out, out_len) != 0 || d->overrun > 4)
@@ -375,19 +384,14 @@ int kz_unsplit(uint8_t *out, uint32_t len, const uint8_t *s,
 {
 	const uint8_t *sp[KZ_NSTREAMS], *se[KZ_NSTREAMS];
 	struct kz_insn f;
-	uint32_t pos = 0, total = 0;
+	uint32_t pos = 0, ends[KZ_NSTREAMS];
 	unsigned int k, n;
 
+	if (kz_stream_ends(len, slen, ends) != 0)
+		return -1;
 	for (k = 0; k < KZ_NSTREAMS; k++) {
-		sp[k] = s + KZ_MAP_SIZE + total;
-		if (k < KZ_NSTREAMS - 1) {
-			if (slen[k] > len - total)
-				return -1;
-			total += slen[k];
-		} else {
-			total = len;
-		}
-		se[k] = s + KZ_MAP_SIZE + total;
+		sp[k] = s + KZ_MAP_SIZE + (k ? ends[k - 1] : 0);
+		se[k] = s + KZ_MAP_SIZE + ends[k];
 	}
 	while (pos < len) {
 		n = len - pos;

@@ -99,6 +99,15 @@
 
 #ifndef ASSEMBLY
 /**
+ * Where each stream of @code_len bytes of split code ends, counted from
+ * the first's start: @end[k] for stream k, given the lengths @slen of all
+ * but the last, which ends with the code.
+ *
+ * @ret rc	0, or -1 if those lengths do not fit in @code_len
+ */
+int kz_stream_ends(uint32_t code_len, const uint32_t *slen, uint32_t *end);
+
+/**
  * The kind that a byte at offset @o of split-code stream @k (KZ_S_D8 to
  * KZ_S_REL8) codes IS_MATCH with: its stream's (CALL and JMP share one),
  * and in the streams of 4-byte fields its offset modulo 4 too.
